@@ -1,0 +1,256 @@
+/**
+ * Togai's Accounts group: the eight account operations of a customer, and a
+ * `Stream` over all of a customer's accounts.
+ *
+ * Every operation returns an `Effect` that needs an `HttpClient` and `Auth`
+ * (provide both at once with `Togai.layer`) and fails with a tagged error
+ * of {@link TogaiError}: `Effect.catchTag` recovers from exactly the ones a
+ * caller understands.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { Accounts, Togai } from "@effect-togai/client"
+ *
+ * const program = Effect.gen(function* () {
+ *   const account = yield* Accounts.createAccount("customer-1", { id: "acc-1", name: "Primary" })
+ *   yield* Accounts.addAliases("customer-1", account.id, { aliases: ["acme_primary"] })
+ *   return yield* Accounts.getAccount("customer-1", account.id)
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(Togai.layer({ token: "..." }))))
+ * ```
+ *
+ * @module
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import type { Auth } from "./Auth.ts"
+import { accounts } from "./internal/endpoints.ts"
+import { execute } from "./internal/executor.ts"
+import { InvalidRequest, PaginationError, type TogaiError } from "./TogaiError.ts"
+import type {
+  Account,
+  AccountPaginatedResponse,
+  AddAccountAliasesRequest,
+  AssociatePricePlanRequest,
+  AssociatePricePlanResponse,
+  BaseSuccessResponse,
+  CreateAccountRequest,
+  RemoveAccountAliasesRequest,
+  UpdateAccountRequest,
+} from "./Schemas/Accounts.ts"
+
+/**
+ * Creates an account for a customer (`POST /customers/{customer_id}/accounts`,
+ * 201).
+ *
+ * @example
+ * ```ts
+ * import { Accounts } from "@effect-togai/client"
+ *
+ * const created = Accounts.createAccount("customer-1", {
+ *   id: "ACC00001",
+ *   name: "Primary Account",
+ *   aliases: ["acme_primary", "acme_1"],
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const createAccount = (
+  customerId: string,
+  body: CreateAccountRequest,
+): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
+  execute(accounts.createAccount, { params: { customer_id: customerId }, body })
+
+/**
+ * Gets one account (`GET /customers/{customer_id}/accounts/{account_id}`).
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { Accounts } from "@effect-togai/client"
+ *
+ * const accountOrNull = Accounts.getAccount("customer-1", "ACC00001").pipe(
+ *   Effect.catchTag("NotFound", () => Effect.succeed(null)),
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const getAccount = (
+  customerId: string,
+  accountId: string,
+): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
+  execute(accounts.getAccount, { params: { customer_id: customerId, account_id: accountId } })
+
+/**
+ * Which page of accounts to get.
+ *
+ * @since 0.1.0
+ */
+export interface PageOptions {
+  /** The `nextToken` of the previous page; the first page when absent. */
+  readonly nextToken?: string | undefined
+  /** How many accounts a page holds (a positive integer). */
+  readonly pageSize?: number | undefined
+}
+
+const pageSizeProblem = (operation: string, pageSize: number | undefined): InvalidRequest | undefined =>
+  pageSize === undefined || (Number.isSafeInteger(pageSize) && pageSize > 0)
+    ? undefined
+    : new InvalidRequest({ operation, issues: `pageSize: expected a positive integer, got ${pageSize}` })
+
+/**
+ * Gets one page of a customer's accounts (`GET
+ * /customers/{customer_id}/accounts`). Pass the page's `nextToken` back to
+ * get the next one, or use {@link stream} to read them all.
+ *
+ * @since 0.1.0
+ */
+export const getAccounts = (
+  customerId: string,
+  options: PageOptions = {},
+): Effect.Effect<AccountPaginatedResponse, TogaiError, HttpClient.HttpClient | Auth> => {
+  const problem = pageSizeProblem(accounts.getAccounts.operation, options.pageSize)
+  if (problem !== undefined) return Effect.fail(problem)
+  return execute(accounts.getAccounts, {
+    params: { customer_id: customerId },
+    query: {
+      nextToken: options.nextToken,
+      pageSize: options.pageSize === undefined ? undefined : String(options.pageSize),
+    },
+  })
+}
+
+/**
+ * Every account of a customer, page after page. A page is fetched only when
+ * the consumer pulls past the previous one, so `Stream.take(n)` fetches only
+ * the pages it needs. The stream ends on the last page (no or empty
+ * `nextToken`) and fails with `PaginationError` if the server hands out a
+ * token twice, rather than looping forever.
+ *
+ * @example
+ * ```ts
+ * import * as Stream from "effect/Stream"
+ * import { Accounts } from "@effect-togai/client"
+ *
+ * const activeIds = Accounts.stream("customer-1", { pageSize: 50 }).pipe(
+ *   Stream.filter((account) => account.status === "ACTIVE"),
+ *   Stream.map((account) => account.id),
+ *   Stream.runCollect,
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const stream = (
+  customerId: string,
+  options: { readonly pageSize?: number | undefined } = {},
+): Stream.Stream<Account, TogaiError | PaginationError, HttpClient.HttpClient | Auth> =>
+  Stream.suspend(() => {
+    // Per run of the stream: every token handed out so far.
+    const seen = new Set<string>()
+    return Stream.paginateChunkEffect(
+      undefined as string | undefined,
+      (nextToken) =>
+        Effect.flatMap(
+          getAccounts(customerId, { nextToken, pageSize: options.pageSize }),
+          (page): Effect.Effect<readonly [Chunk.Chunk<Account>, Option.Option<string>], PaginationError> => {
+            const accountsOnPage = Chunk.fromIterable(page.data ?? [])
+            const token = page.nextToken
+            if (token === undefined || token === "") return Effect.succeed([accountsOnPage, Option.none()])
+            if (seen.has(token)) {
+              return Effect.fail(new PaginationError({ operation: accounts.getAccounts.operation, nextToken: token }))
+            }
+            seen.add(token)
+            return Effect.succeed([accountsOnPage, Option.some(token)])
+          },
+        ),
+    )
+  })
+
+/**
+ * Updates an account (`PATCH /customers/{customer_id}/accounts/{account_id}`).
+ *
+ * @since 0.1.0
+ */
+export const updateAccount = (
+  customerId: string,
+  accountId: string,
+  body: UpdateAccountRequest,
+): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
+  execute(accounts.updateAccount, { params: { customer_id: customerId, account_id: accountId }, body })
+
+/**
+ * Deletes an account (`DELETE /customers/{customer_id}/accounts/{account_id}`).
+ *
+ * @since 0.1.0
+ */
+export const deleteAccount = (
+  customerId: string,
+  accountId: string,
+): Effect.Effect<BaseSuccessResponse, TogaiError, HttpClient.HttpClient | Auth> =>
+  execute(accounts.deleteAccount, { params: { customer_id: customerId, account_id: accountId } })
+
+/**
+ * Adds aliases to an account (`POST .../accounts/{account_id}/add_aliases`).
+ * An alias can be used instead of the account id when ingesting events.
+ *
+ * @example
+ * ```ts
+ * import { Accounts } from "@effect-togai/client"
+ *
+ * const updated = Accounts.addAliases("customer-1", "ACC00001", { aliases: ["account2@acme.com"] })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const addAliases = (
+  customerId: string,
+  accountId: string,
+  body: AddAccountAliasesRequest,
+): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
+  execute(accounts.addAliases, { params: { customer_id: customerId, account_id: accountId }, body })
+
+/**
+ * Removes aliases from an account (`POST .../accounts/{account_id}/remove_aliases`).
+ *
+ * @since 0.1.0
+ */
+export const removeAliases = (
+  customerId: string,
+  accountId: string,
+  body: RemoveAccountAliasesRequest,
+): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
+  execute(accounts.removeAliases, { params: { customer_id: customerId, account_id: accountId }, body })
+
+/**
+ * Associates a price plan with an account (`POST
+ * .../accounts/{account_id}/price_plans`), optionally from a date, until a
+ * date, and with the account's own rates.
+ *
+ * @example
+ * ```ts
+ * import * as DateTime from "effect/DateTime"
+ * import { Accounts } from "@effect-togai/client"
+ *
+ * const schedules = Accounts.associatePricePlan("customer-1", "ACC00001", {
+ *   pricePlanName: "Rides - Pro plan",
+ *   effectiveFrom: DateTime.unsafeMake("2022-07-04"),
+ *   effectiveUntil: DateTime.unsafeMake("2022-10-04"),
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const associatePricePlan = (
+  customerId: string,
+  accountId: string,
+  body: AssociatePricePlanRequest,
+): Effect.Effect<AssociatePricePlanResponse, TogaiError, HttpClient.HttpClient | Auth> =>
+  execute(accounts.associatePricePlan, { params: { customer_id: customerId, account_id: accountId }, body })

@@ -1,0 +1,248 @@
+/**
+ * Client settings: where Togai is, how long a request may take, and how
+ * failed requests are retried.
+ *
+ * `TogaiConfig` is a `Context.Reference`: it has a default (Togai's sandbox,
+ * 60 s, two retries) and never appears in an operation's requirements.
+ * Change it for a whole program with `TogaiConfig.layer` or
+ * `TogaiConfig.layerConfig`, or for one call with `TogaiConfig.withBaseUrl`,
+ * `TogaiConfig.withTimeout` and `TogaiConfig.withRetries`.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { Accounts, TogaiConfig } from "@effect-togai/client"
+ *
+ * // one slow call gets more time; everything else keeps the default
+ * const account = Accounts.getAccount("customer-1", "account-1").pipe(
+ *   TogaiConfig.withTimeout("2 minutes"),
+ * )
+ * ```
+ *
+ * @module
+ */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+
+/**
+ * How the client retries a failed request on its own. See `Retry` for which
+ * failures are retried.
+ *
+ * @since 0.1.0
+ */
+export interface RetryPolicy {
+  /** How many times a request is retried after its first attempt (0 turns retries off). */
+  readonly maxRetries: number
+  /** The first backoff wait; each retry doubles it, with jitter. */
+  readonly baseDelay: Duration.Duration
+  /** No single backoff wait is longer than this. */
+  readonly maxDelay: Duration.Duration
+  /**
+   * The longest `Retry-After` the client honours by waiting. A longer one
+   * fails at once with the `RateLimited` error instead of sleeping.
+   */
+  readonly maxRetryAfter: Duration.Duration
+}
+
+/**
+ * The settings every operation reads.
+ *
+ * @since 0.1.0
+ */
+export interface Settings {
+  /** The API's base URL, without a trailing slash. */
+  readonly baseUrl: string
+  /** The limit for one request: sending it, its headers and its whole body. */
+  readonly timeout: Duration.Duration
+  /** How failed requests are retried. */
+  readonly retry: RetryPolicy
+}
+
+const sandbox = "https://sandbox-api.togai.com"
+
+/**
+ * The default retry policy: two retries, backoff from 500 ms up to 8 s, and
+ * `Retry-After` honoured up to 60 s.
+ *
+ * @since 0.1.0
+ */
+export const defaultRetryPolicy: RetryPolicy = {
+  maxRetries: 2,
+  baseDelay: Duration.millis(500),
+  maxDelay: Duration.seconds(8),
+  maxRetryAfter: Duration.seconds(60),
+}
+
+/**
+ * The default settings: the sandbox, 60 s per request, {@link defaultRetryPolicy}.
+ *
+ * @since 0.1.0
+ */
+export const defaultSettings: Settings = {
+  baseUrl: sandbox,
+  timeout: Duration.seconds(60),
+  retry: defaultRetryPolicy,
+}
+
+/**
+ * The settings a layer or a call may change; the rest keep their values.
+ *
+ * @since 0.1.0
+ */
+export interface SettingsInput {
+  /** The API's base URL (a trailing slash is removed). */
+  readonly baseUrl?: string | undefined
+  /** The limit for one request. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Changes to the retry policy; `false` turns retries off. */
+  readonly retry?: Partial<RetryPolicy> | false | undefined
+}
+
+/**
+ * Applies changes to settings; what the input leaves out keeps its value.
+ *
+ * @since 0.1.0
+ */
+export const mergeSettings = (settings: Settings, input: SettingsInput): Settings => ({
+  baseUrl: input.baseUrl === undefined ? settings.baseUrl : input.baseUrl.replace(/\/+$/, ""),
+  timeout: input.timeout === undefined ? settings.timeout : Duration.decode(input.timeout),
+  retry: input.retry === false
+    ? { ...settings.retry, maxRetries: 0 }
+    : input.retry === undefined
+    ? settings.retry
+    : { ...settings.retry, ...input.retry },
+})
+
+/**
+ * An effect-to-effect function that keeps the effect's types.
+ *
+ * @since 0.1.0
+ */
+export type Aspect = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+
+/**
+ * A per-call helper: data-first (`withX(effect, value)`) or pipeable
+ * (`effect.pipe(withX(value))`).
+ *
+ * @since 0.1.0
+ */
+export interface WithSetting<V> {
+  (value: V): Aspect
+  <A, E, R>(self: Effect.Effect<A, E, R>, value: V): Effect.Effect<A, E, R>
+}
+
+const withSetting = <V>(toInput: (value: V) => SettingsInput): WithSetting<V> =>
+  dual(
+    2,
+    <A, E, R>(self: Effect.Effect<A, E, R>, value: V): Effect.Effect<A, E, R> =>
+      Effect.flatMap(
+        TogaiConfig,
+        (settings) => Effect.provideService(self, TogaiConfig, mergeSettings(settings, toInput(value))),
+      ),
+  )
+
+const TogaiConfigBase: Context.ReferenceClass<TogaiConfig, "@effect-togai/client/TogaiConfig", Settings> = Context
+  .Reference<TogaiConfig>()("@effect-togai/client/TogaiConfig", { defaultValue: () => defaultSettings })
+
+/**
+ * The client's settings, a reference with {@link defaultSettings} as its
+ * default.
+ *
+ * @since 0.1.0
+ */
+export class TogaiConfig extends TogaiConfigBase {}
+
+/**
+ * Togai's sandbox, the default base URL (as in Togai's own clients).
+ *
+ * @since 0.1.0
+ */
+export const sandboxUrl: string = sandbox
+
+/**
+ * Togai's production API.
+ *
+ * @since 0.1.0
+ */
+export const productionUrl: string = "https://api.togai.com"
+
+/**
+ * A layer that sets the settings for every operation it serves; what the
+ * input leaves out keeps its default.
+ *
+ * @example
+ * ```ts
+ * import { TogaiConfig } from "@effect-togai/client"
+ *
+ * const Production = TogaiConfig.layer({ baseUrl: TogaiConfig.productionUrl, timeout: "30 seconds" })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const layer = (input: SettingsInput): Layer.Layer<TogaiConfig> =>
+  Layer.succeed(TogaiConfig, mergeSettings(defaultSettings, input))
+
+/**
+ * Settings read from configuration: `TOGAI_BASE_URL` (optional; the
+ * sandbox when unset).
+ *
+ * @since 0.1.0
+ */
+export const layerConfig: Layer.Layer<TogaiConfig, ConfigError.ConfigError> = Layer.unwrapEffect(
+  Effect.map(
+    Config.option(Config.nonEmptyString("TOGAI_BASE_URL")),
+    (baseUrl) => layer({ baseUrl: Option.getOrUndefined(baseUrl) }),
+  ),
+)
+
+/**
+ * Runs an effect with changed settings.
+ *
+ * @since 0.1.0
+ */
+export const withSettings: WithSetting<SettingsInput> = withSetting((input: SettingsInput) => input)
+
+/**
+ * Runs an effect against another base URL.
+ *
+ * @since 0.1.0
+ */
+export const withBaseUrl: WithSetting<string> = withSetting((baseUrl: string) => ({ baseUrl }))
+
+/**
+ * Runs an effect with another per-request timeout.
+ *
+ * @example
+ * ```ts
+ * import { Accounts, TogaiConfig } from "@effect-togai/client"
+ *
+ * const quick = Accounts.getAccount("customer-1", "account-1").pipe(TogaiConfig.withTimeout("5 seconds"))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const withTimeout: WithSetting<Duration.DurationInput> = withSetting((timeout: Duration.DurationInput) => ({
+  timeout,
+}))
+
+/**
+ * Runs an effect with another retry policy; `false` turns retries off.
+ *
+ * @example
+ * ```ts
+ * import { Accounts, TogaiConfig } from "@effect-togai/client"
+ *
+ * const once = Accounts.getAccount("customer-1", "account-1").pipe(TogaiConfig.withRetries(false))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const withRetries: WithSetting<Partial<RetryPolicy> | false> = withSetting((
+  retry: Partial<RetryPolicy> | false,
+) => ({ retry }))

@@ -1,0 +1,313 @@
+/**
+ * The single place where a Togai request is built, sent, timed out and
+ * decoded. Operations are data (an {@link Endpoint}); this module is the
+ * machinery they share.
+ *
+ * @internal
+ * @module
+ */
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { Auth, type Credential } from "../Auth.ts"
+import { type Settings, TogaiConfig } from "../TogaiConfig.ts"
+import {
+  BadRequest,
+  DecodeError,
+  Forbidden,
+  InvalidRequest,
+  NotFound,
+  RateLimited,
+  type StatusError,
+  Timeout,
+  type TogaiError,
+  TransportError,
+  Unauthorized,
+  UnexpectedStatus,
+} from "../TogaiError.ts"
+import { userAgent } from "./version.ts"
+
+/** The HTTP methods Togai's operations use. */
+export type Method = "GET" | "POST" | "PATCH" | "DELETE"
+
+/**
+ * One Togai operation, as data: its name, method, path template (as the
+ * spec writes it), success status and the schemas of its body and answer.
+ */
+export interface Endpoint<A, Body> {
+  readonly operation: string
+  readonly method: Method
+  /** The spec's path template, e.g. `/customers/{customer_id}/accounts`. */
+  readonly path: string
+  readonly successStatus: number
+  readonly requestSchema: Schema.Schema<Body, unknown> | undefined
+  readonly responseSchema: Schema.Schema<A, unknown>
+  /** Splits of `path`: literal segments, and the names of the parameters between them. */
+  readonly segments: ReadonlyArray<{ readonly literal: string } | { readonly param: string }>
+  readonly encodeBody: (body: Body) => Effect.Effect<unknown, ParseResult.ParseError>
+  readonly decodeResponse: (json: unknown) => Effect.Effect<A, ParseResult.ParseError>
+}
+
+/** The spec's `maxLength` of every path parameter of the implemented operations. */
+const pathParamMaxLength = 50
+
+/** Describes an operation; the decoders are built here, once, not per call. */
+export const endpoint = <A, I, Body = never, BodyI = never>(options: {
+  readonly operation: string
+  readonly method: Method
+  readonly path: string
+  readonly successStatus: number
+  readonly requestSchema?: Schema.Schema<Body, BodyI> | undefined
+  readonly responseSchema: Schema.Schema<A, I>
+}): Endpoint<A, Body> => {
+  const requestSchema = options.requestSchema as Schema.Schema<Body, unknown> | undefined
+  const responseSchema = options.responseSchema as Schema.Schema<A, unknown>
+  return {
+    ...options,
+    requestSchema,
+    responseSchema,
+    segments: options.path.split("/").filter((segment) => segment !== "").map((segment) =>
+      segment.startsWith("{") ? { param: segment.slice(1, -1) } : { literal: segment }
+    ),
+    encodeBody: requestSchema === undefined
+      ? () => Effect.void
+      : Schema.encode(requestSchema, { errors: "all", onExcessProperty: "error" }),
+    decodeResponse: Schema.decodeUnknown(responseSchema, { errors: "all", onExcessProperty: "ignore" }),
+  }
+}
+
+/** What one call of an operation sends. */
+export interface Call<Body> {
+  /** The path parameters, by the spec's names. */
+  readonly params: Readonly<Record<string, string>>
+  readonly query?: Readonly<Record<string, string | undefined>> | undefined
+  readonly body?: Body | undefined
+}
+
+/** Formats schema issues as `path: message` lines, the path in the caller's terms. */
+export const formatIssues = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .map((issue) => `${issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")}: ${issue.message}`)
+    .join("; ")
+
+const checkPathParam = (name: string, value: unknown): string | undefined => {
+  if (typeof value !== "string") return `${name}: expected a string, got ${typeof value}`
+  if (value === "") return `${name}: must not be empty`
+  // "." and ".." are dot segments: URL parsers remove them, even percent-encoded.
+  if (value === "." || value === "..") return `${name}: "${value}" cannot be sent as a path segment`
+  if (value.length > pathParamMaxLength) {
+    return `${name}: expected at most ${pathParamMaxLength} characters, got ${value.length}`
+  }
+  return undefined
+}
+
+/** Builds the path, each parameter percent-encoded as exactly one segment. */
+const buildPath = (
+  segments: Endpoint<unknown, unknown>["segments"],
+  params: Readonly<Record<string, string>>,
+): string => {
+  let path = ""
+  for (const segment of segments) {
+    path += "/" + ("literal" in segment ? segment.literal : encodeURIComponent(params[segment.param]))
+  }
+  return path
+}
+
+const buildQuery = (query: Readonly<Record<string, string | undefined>> | undefined): string => {
+  if (query === undefined) return ""
+  const search = new URLSearchParams()
+  for (const key in query) {
+    const value = query[key]
+    if (value !== undefined) search.append(key, value)
+  }
+  const encoded = search.toString()
+  return encoded === "" ? "" : `?${encoded}`
+}
+
+const authHeader = (credential: Credential): readonly [string, string] =>
+  credential.scheme === "bearer"
+    ? ["authorization", `Bearer ${Redacted.value(credential.secret)}`]
+    : ["x-api-key", Redacted.value(credential.secret)]
+
+/** Removes the secret from text that came from the runtime, in case it echoed a header. */
+const scrub = (text: string, credential: Credential): string => {
+  const secret = Redacted.value(credential.secret)
+  return secret.length === 0 ? text : text.split(secret).join("<redacted>")
+}
+
+const describeCause = (cause: unknown): string => {
+  if (cause instanceof Error) {
+    const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : ""
+    return `${cause.message}${inner}`
+  }
+  return String(cause)
+}
+
+const transportError = (
+  operation: string,
+  error: HttpClientError.HttpClientError,
+  credential: Credential,
+): TransportError =>
+  new TransportError({
+    operation,
+    reason: scrub(`${error.reason} error: ${describeCause(error.cause ?? error)}`, credential),
+  })
+
+/** Reads `message` from a `{"message": ...}` body; any other body has none. */
+const serverMessage = (body: string): string | undefined => {
+  if (body === "") return undefined
+  try {
+    const json: unknown = JSON.parse(body)
+    if (typeof json === "object" && json !== null && "message" in json && typeof json.message === "string") {
+      return json.message.length > 500 ? `${json.message.slice(0, 500)}...` : json.message
+    }
+  } catch {
+    // not JSON (an HTML page from a proxy, say): the status alone says what happened
+  }
+  return undefined
+}
+
+/** Parses `Retry-After`: delay-seconds or an HTTP date. */
+export const parseRetryAfter = (value: string | undefined, nowMillis: number): Duration.Duration | undefined => {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Duration.millis(Math.max(0, date - nowMillis))
+}
+
+const statusError = (
+  operation: string,
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+  credential: Credential,
+): Effect.Effect<StatusError> => {
+  const message = serverMessage(body)
+  // A server (or proxy) that echoes the request headers must not leak the secret into the error.
+  const fields = { operation, status, serverMessage: message === undefined ? undefined : scrub(message, credential) }
+  switch (status) {
+    case 400:
+      return Effect.succeed(new BadRequest(fields))
+    case 401:
+      return Effect.succeed(new Unauthorized(fields))
+    case 403:
+      return Effect.succeed(new Forbidden(fields))
+    case 404:
+      return Effect.succeed(new NotFound(fields))
+    case 429:
+      return Effect.map(
+        Clock.currentTimeMillis,
+        (now) => new RateLimited({ ...fields, retryAfter: parseRetryAfter(headers["retry-after"], now) }),
+      )
+    default:
+      return Effect.succeed(new UnexpectedStatus(fields))
+  }
+}
+
+/** Sends one attempt and reads the whole answer, under the timeout. */
+const attempt = (
+  operation: string,
+  client: HttpClient.HttpClient,
+  request: HttpClientRequest.HttpClientRequest,
+  settings: Settings,
+  credential: Credential,
+): Effect.Effect<
+  { readonly response: HttpClientResponse.HttpClientResponse; readonly body: string },
+  TransportError | Timeout
+> =>
+  client.execute(request).pipe(
+    Effect.flatMap((response) => Effect.map(response.text, (body) => ({ response, body }))),
+    Effect.mapError((error) => transportError(operation, error, credential)),
+    Effect.timeoutFail({
+      duration: settings.timeout,
+      onTimeout: () => new Timeout({ operation, timeout: settings.timeout }),
+    }),
+  )
+
+const interpret = <A, Body>(
+  endpoint: Endpoint<A, Body>,
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+  credential: Credential,
+): Effect.Effect<A, StatusError | DecodeError> => {
+  if (status !== endpoint.successStatus) {
+    return Effect.flatMap(statusError(endpoint.operation, status, body, headers, credential), Effect.fail)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    return Effect.fail(
+      new DecodeError({
+        operation: endpoint.operation,
+        status,
+        issues: body === "" ? "the body is empty" : "the body is not JSON",
+      }),
+    )
+  }
+  return Effect.mapError(
+    endpoint.decodeResponse(json),
+    (error) => new DecodeError({ operation: endpoint.operation, status, issues: formatIssues(error) }),
+  )
+}
+
+/**
+ * Runs one operation: checks the input (failing with `InvalidRequest`
+ * before anything is sent), sends the request, and turns the answer into
+ * the decoded value or a tagged error. Runs in a span named
+ * `Togai.<operation>`.
+ */
+export const execute = <A, Body>(
+  endpoint: Endpoint<A, Body>,
+  call: Call<Body>,
+): Effect.Effect<A, TogaiError, HttpClient.HttpClient | Auth> =>
+  Effect.gen(function* () {
+    const problems: Array<string> = []
+    for (const segment of endpoint.segments) {
+      if ("param" in segment) {
+        const problem = checkPathParam(segment.param, call.params[segment.param])
+        if (problem !== undefined) problems.push(problem)
+      }
+    }
+    if (problems.length > 0) {
+      return yield* new InvalidRequest({ operation: endpoint.operation, issues: problems.join("; ") })
+    }
+    let bodyText: string | undefined
+    if (endpoint.requestSchema !== undefined) {
+      const encoded = yield* Effect.mapError(
+        endpoint.encodeBody(call.body as Body),
+        (error) => new InvalidRequest({ operation: endpoint.operation, issues: formatIssues(error) }),
+      )
+      bodyText = JSON.stringify(encoded)
+    }
+
+    const settings = yield* TogaiConfig
+    const credential = yield* Auth
+    const client = yield* HttpClient.HttpClient
+    const url = settings.baseUrl + buildPath(endpoint.segments, call.params) + buildQuery(call.query)
+    const [authName, authValue] = authHeader(credential)
+    const request = HttpClientRequest.make(endpoint.method)(url, {
+      headers: { accept: "application/json", "user-agent": userAgent, [authName]: authValue },
+      ...(bodyText === undefined ? {} : { body: HttpBody.text(bodyText, "application/json") }),
+    })
+
+    const { response, body } = yield* attempt(endpoint.operation, client, request, settings, credential)
+    yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+    return yield* interpret(endpoint, response.status, body, response.headers, credential)
+  }).pipe(
+    Effect.withSpan(`Togai.${endpoint.operation}`, {
+      kind: "client",
+      attributes: { "togai.operation": endpoint.operation, "http.request.method": endpoint.method },
+    }),
+  )
