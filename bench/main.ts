@@ -1,0 +1,344 @@
+/**
+ * `deno task bench`: what the client costs per call, per streamed account and
+ * per decoded page, as ratios against a raw `fetch` + `JSON.parse` baseline
+ * measured in the same run (medians of several rounds, after a warm-up).
+ *
+ * The server (bench/server.ts) runs in its own process and answers canned
+ * bytes, so the figures measure the clients.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { Accounts, Auth, Schemas, Togai, TogaiConfig } from "../mod.ts"
+import { userAgent } from "../src/internal/version.ts"
+import { pageAt, totalAccounts } from "./server.ts"
+
+const token = "tok_bench_0000"
+const customerId = "CUST01"
+const accountId = "ACC00001"
+const newAccount = { id: "ACC00002", name: "Secondary Account", aliases: ["acme_secondary"] }
+
+const args = new Set(Deno.args)
+/** `--quick`: fewer calls and rounds, to check the script itself. */
+const quick = args.has("--quick")
+const rounds = quick ? 2 : 5
+const sequentialCalls = quick ? 200 : 1_000
+const concurrentCalls = quick ? 400 : 2_000
+const concurrency = 32
+const streamRounds = quick ? 1 : 3
+const streamPageSize = 100
+const decodeRounds = quick ? 3 : 9
+const decodesPerRound = quick ? 20 : 100
+
+// ---------------------------------------------------------------------------
+// the server, in its own process
+
+interface Server {
+  readonly url: string
+  readonly close: () => Promise<void>
+}
+
+const startServer = async (): Promise<Server> => {
+  const child = new Deno.Command("deno", {
+    args: ["run", "--allow-net=127.0.0.1", new URL("./server.ts", import.meta.url).pathname],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn()
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader()
+  let buffered = ""
+  while (!buffered.includes("\n")) {
+    const { value, done } = await reader.read()
+    if (done) throw new Error("the benchmark server exited before it listened")
+    buffered += value
+  }
+  const { port } = JSON.parse(buffered.slice(0, buffered.indexOf("\n")))
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await child.stdin.close()
+      await reader.cancel()
+      await child.status
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------
+// measuring
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/** A thing to time: it does `units` units of work per run. */
+interface Case {
+  readonly name: string
+  readonly run: () => Promise<void> | void
+  readonly units: number
+}
+
+/**
+ * Runs every case once as a warm-up, then `rounds` times, rotating the order
+ * each round so no case always runs first; returns the median time per unit (µs).
+ */
+const measure = async (cases: ReadonlyArray<Case>, roundCount: number): Promise<Map<string, number>> => {
+  for (const c of cases) await c.run()
+  const times = new Map<string, Array<number>>(cases.map((c) => [c.name, []]))
+  for (let round = 0; round < roundCount; round++) {
+    for (let k = 0; k < cases.length; k++) {
+      const c = cases[(k + round) % cases.length]
+      const start = performance.now()
+      await c.run()
+      times.get(c.name)?.push(((performance.now() - start) * 1000) / c.units)
+    }
+  }
+  return new Map([...times].map(([name, values]) => [name, median(values)]))
+}
+
+const rows: Array<ReadonlyArray<string>> = []
+const row = (...cells: ReadonlyArray<string>) => rows.push(cells)
+const fixed = (n: number, digits = 1) => n.toFixed(digits)
+const check = (ok: boolean) => (ok ? "ok" : "MISSED")
+
+// ---------------------------------------------------------------------------
+// the contenders
+
+const headers = { accept: "application/json", "user-agent": userAgent, authorization: `Bearer ${token}` }
+const postHeaders = { ...headers, "content-type": "application/json" }
+
+const rawGetAccount = (url: string) => async () => {
+  const response = await fetch(`${url}/customers/${customerId}/accounts/${accountId}`, { headers })
+  const body = await response.text()
+  if (response.status !== 200) throw new Error(`status ${response.status}`)
+  JSON.parse(body)
+}
+
+const rawCreateAccount = (url: string) => async () => {
+  const response = await fetch(`${url}/customers/${customerId}/accounts`, {
+    method: "POST",
+    headers: postHeaders,
+    body: JSON.stringify(newAccount),
+  })
+  const body = await response.text()
+  if (response.status !== 201) throw new Error(`status ${response.status}`)
+  JSON.parse(body)
+}
+
+/** `calls` calls of `one`, `width` at a time. */
+const rawLoop = (one: () => Promise<void>, calls: number, width: number) => async () => {
+  let started = 0
+  const worker = async () => {
+    while (started < calls) {
+      started++
+      await one()
+    }
+  }
+  await Promise.all(Array.from({ length: width }, worker))
+}
+
+type Runtime = ManagedRuntime.ManagedRuntime<Togai.Requirements, never>
+
+const clientLoop = <A, E>(
+  runtime: Runtime,
+  one: Effect.Effect<A, E, Togai.Requirements>,
+  calls: number,
+  width: number,
+  tracing: boolean,
+) => {
+  const program = Effect.forEach(Array.from({ length: calls }), () => one, { concurrency: width, discard: true })
+  const traced = tracing ? program : Effect.withTracerEnabled(program, false)
+  return () => runtime.runPromise(traced)
+}
+
+// ---------------------------------------------------------------------------
+
+const server = await startServer()
+try {
+  const url = server.url
+  // Default settings: only the token and the server's address are given.
+  const defaultRuntime: Runtime = ManagedRuntime.make(Togai.layer({ token, baseUrl: url }))
+  // The same client over @effect/platform's FetchHttpClient, for comparison.
+  const platformRuntime: Runtime = ManagedRuntime.make(
+    Layer.mergeAll(Auth.bearer(token), TogaiConfig.layer({ baseUrl: url }), FetchHttpClient.layer),
+  )
+
+  console.log(
+    `Togai client benchmark: Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores, ` +
+      `${rounds} rounds (medians)${quick ? ", --quick" : ""}\n`,
+  )
+
+  // 1. per-call cost -------------------------------------------------------
+  const operations = [
+    { name: "getAccount", raw: rawGetAccount(url), client: Accounts.getAccount(customerId, accountId) },
+    { name: "createAccount", raw: rawCreateAccount(url), client: Accounts.createAccount(customerId, newAccount) },
+  ]
+  for (const [width, calls] of [[1, sequentialCalls], [concurrency, concurrentCalls]] as const) {
+    for (const operation of operations) {
+      const cases: Array<Case> = [
+        { name: "raw", run: rawLoop(operation.raw, calls, width), units: calls },
+        { name: "default", run: clientLoop(defaultRuntime, operation.client, calls, width, true), units: calls },
+        { name: "untraced", run: clientLoop(defaultRuntime, operation.client, calls, width, false), units: calls },
+        { name: "platform", run: clientLoop(platformRuntime, operation.client, calls, width, true), units: calls },
+      ]
+      const t = await measure(cases, rounds)
+      const raw = t.get("raw") ?? NaN
+      const mode = width === 1 ? "sequential" : `concurrency ${width}`
+      const ratio = (name: string) => (t.get(name) ?? NaN) / raw
+      row(`${operation.name}, ${mode}`, "raw fetch + JSON.parse", `${fixed(raw)} µs`, "1.00x", "")
+      row(
+        "",
+        "client, default (spans on)",
+        `${fixed(t.get("default") ?? NaN)} µs`,
+        `${fixed(ratio("default"), 2)}x`,
+        `≤ 1.50x ${check(ratio("default") <= 1.5)}`,
+      )
+      row(
+        "",
+        "client, tracing off",
+        `${fixed(t.get("untraced") ?? NaN)} µs`,
+        `${fixed(ratio("untraced"), 2)}x`,
+        `≤ 1.25x ${check(ratio("untraced") <= 1.25)}`,
+      )
+      row(
+        "",
+        "client over FetchHttpClient.layer",
+        `${fixed(t.get("platform") ?? NaN)} µs`,
+        `${fixed(ratio("platform"), 2)}x`,
+        "",
+      )
+    }
+  }
+
+  // 2. streaming ----------------------------------------------------------
+  const rawStream = async (): Promise<number> => {
+    let active = 0
+    let nextToken = ""
+    do {
+      const query = `pageSize=${streamPageSize}${nextToken === "" ? "" : `&nextToken=${nextToken}`}`
+      const response = await fetch(`${url}/customers/${customerId}/accounts?${query}`, { headers })
+      const page = JSON.parse(await response.text())
+      for (const account of page.data) if (account.status === "ACTIVE") active++
+      nextToken = page.nextToken ?? ""
+    } while (nextToken !== "")
+    return active
+  }
+  const clientStream = (): Promise<number> =>
+    defaultRuntime.runPromise(
+      Stream.runFold(
+        Accounts.stream(customerId, { pageSize: streamPageSize }),
+        0,
+        (active, account) => account.status === "ACTIVE" ? active + 1 : active,
+      ),
+    )
+  const expectedActive = totalAccounts - totalAccounts / 10
+  for (const [name, run] of [["raw", rawStream], ["client", clientStream]] as const) {
+    const active = await run()
+    if (active !== expectedActive) throw new Error(`${name} stream counted ${active}, expected ${expectedActive}`)
+  }
+  const s = await measure([
+    { name: "raw", run: async () => void await rawStream(), units: totalAccounts },
+    { name: "client", run: async () => void await clientStream(), units: totalAccounts },
+  ], streamRounds)
+  const throughput = (name: string) => 1e6 / (s.get(name) ?? NaN)
+  const streamRatio = throughput("client") / throughput("raw")
+  const label = `stream ${totalAccounts.toLocaleString("en")} accounts, pages of ${streamPageSize}`
+  row(label, "raw loop: fetch + JSON.parse per page", `${fixed(throughput("raw") / 1000, 0)}k accounts/s`, "1.00x", "")
+  row(
+    "",
+    "Accounts.stream, default",
+    `${fixed(throughput("client") / 1000, 0)}k accounts/s`,
+    `${fixed(streamRatio, 2)}x`,
+    `≥ 0.80x ${check(streamRatio >= 0.8)}`,
+  )
+
+  // Memory: the heap after a forced GC every 10 pages, against the heap before the stream.
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) {
+    row("", "memory", "run with --v8-flags=--expose-gc", "", "")
+  } else {
+    const sampleEvery = 10 * streamPageSize
+    const memory = async (run: (sample: () => void) => Promise<unknown>) => {
+      gc()
+      const before = Deno.memoryUsage().heapUsed
+      let peak = 0
+      let seen = 0
+      await run(() => {
+        if (++seen % sampleEvery === 0) {
+          gc()
+          peak = Math.max(peak, Deno.memoryUsage().heapUsed - before)
+        }
+      })
+      return peak / 2 ** 20
+    }
+    const rawGrowth = await memory(async (sample) => {
+      let nextToken = ""
+      do {
+        const query = `pageSize=${streamPageSize}${nextToken === "" ? "" : `&nextToken=${nextToken}`}`
+        const response = await fetch(`${url}/customers/${customerId}/accounts?${query}`, { headers })
+        const page = JSON.parse(await response.text())
+        for (const _ of page.data) sample()
+        nextToken = page.nextToken ?? ""
+      } while (nextToken !== "")
+    })
+    const clientGrowth = await memory((sample) =>
+      defaultRuntime.runPromise(
+        Stream.runForEach(Accounts.stream(customerId, { pageSize: streamPageSize }), () => Effect.sync(sample)),
+      )
+    )
+    row("", "peak heap growth (after GC, every 10 pages): raw", `${fixed(rawGrowth)} MB`, "", "")
+    row(
+      "",
+      "peak heap growth (after GC, every 10 pages): client",
+      `${fixed(clientGrowth)} MB`,
+      "",
+      `< 30 MB ${check(clientGrowth < 30)}`,
+    )
+  }
+
+  // 3. decoding ------------------------------------------------------------
+  const pageText = JSON.stringify(pageAt(0, 1_000))
+  const decodePage = Schema.decodeUnknownEither(Schemas.AccountPaginatedResponse, {
+    errors: "all",
+    onExcessProperty: "ignore",
+  })
+  if (Either.isLeft(decodePage(JSON.parse(pageText)))) throw new Error("the benchmark page does not decode")
+  let sink = 0
+  const d = await measure([
+    {
+      name: "parse",
+      run: () => {
+        for (let i = 0; i < decodesPerRound; i++) sink += JSON.parse(pageText).data.length
+      },
+      units: decodesPerRound,
+    },
+    {
+      name: "decode",
+      run: () => {
+        for (let i = 0; i < decodesPerRound; i++) {
+          const page = decodePage(JSON.parse(pageText))
+          if (Either.isRight(page)) sink += page.right.data?.length ?? 0
+        }
+      },
+      units: decodesPerRound,
+    },
+  ], decodeRounds)
+  if (sink === 0) throw new Error("nothing decoded")
+  const parse = d.get("parse") ?? NaN
+  const decode = d.get("decode") ?? NaN
+  row("decode a page of 1,000 accounts", "JSON.parse", `${fixed(parse)} µs`, "1.00x", "")
+  row("", "JSON.parse + Schemas.AccountPaginatedResponse", `${fixed(decode)} µs`, `${fixed(decode / parse, 2)}x`, "")
+
+  await defaultRuntime.dispose()
+  await platformRuntime.dispose()
+} finally {
+  await server.close()
+}
+
+const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length)))
+for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd())
