@@ -13,13 +13,13 @@
  *
  * @module
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import type * as Duration from "effect/Duration"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import * as Auth from "./Auth.ts"
+import * as FetchClient from "./FetchClient.ts"
 import * as TogaiConfig from "./TogaiConfig.ts"
 
 /**
@@ -48,7 +48,7 @@ export interface Options {
 export type Requirements = Auth.Auth | HttpClient.HttpClient
 
 /**
- * Everything an operation needs, over `fetch`.
+ * Everything an operation needs, over `fetch` (`FetchClient.layer`).
  *
  * @example
  * ```ts
@@ -66,7 +66,7 @@ export const layer = (options: Options): Layer.Layer<Auth.Auth | TogaiConfig.Tog
   Layer.mergeAll(
     Auth.bearer(options.token),
     TogaiConfig.layer({ baseUrl: options.baseUrl, timeout: options.timeout, retry: options.retry }),
-    FetchHttpClient.layer,
+    FetchClient.layer,
   )
 
 /**
@@ -79,4 +79,4 @@ export const layerConfig: Layer.Layer<
   Auth.Auth | TogaiConfig.TogaiConfig | HttpClient.HttpClient,
   ConfigError.ConfigError
 > = Layer
-  .mergeAll(Auth.layerConfig, TogaiConfig.layerConfig, FetchHttpClient.layer)
+  .mergeAll(Auth.layerConfig, TogaiConfig.layerConfig, FetchClient.layer)

@@ -10,10 +10,12 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -33,6 +35,7 @@ import {
   Unauthorized,
   UnexpectedStatus,
 } from "../TogaiError.ts"
+import { DeadlineExceeded, exchange, leanContext, type Outgoing } from "./fetchExchange.ts"
 import { userAgent } from "./version.ts"
 
 /** The HTTP methods Togai's operations use. */
@@ -52,8 +55,8 @@ export interface Endpoint<A, Body> {
   readonly responseSchema: Schema.Schema<A, unknown>
   /** Splits of `path`: literal segments, and the names of the parameters between them. */
   readonly segments: ReadonlyArray<{ readonly literal: string } | { readonly param: string }>
-  readonly encodeBody: (body: Body) => Effect.Effect<unknown, ParseResult.ParseError>
-  readonly decodeResponse: (json: unknown) => Effect.Effect<A, ParseResult.ParseError>
+  readonly encodeBody: (body: Body) => Either.Either<unknown, ParseResult.ParseError>
+  readonly decodeResponse: (json: unknown) => Either.Either<A, ParseResult.ParseError>
 }
 
 /** The spec's `maxLength` of every path parameter of the implemented operations. */
@@ -77,10 +80,11 @@ export const endpoint = <A, I, Body = never, BodyI = never>(options: {
     segments: options.path.split("/").filter((segment) => segment !== "").map((segment) =>
       segment.startsWith("{") ? { param: segment.slice(1, -1) } : { literal: segment }
     ),
+    // Either, not Effect: the schemas are synchronous, and a decode is one function call.
     encodeBody: requestSchema === undefined
-      ? () => Effect.void
-      : Schema.encode(requestSchema, { errors: "all", onExcessProperty: "error" }),
-    decodeResponse: Schema.decodeUnknown(responseSchema, { errors: "all", onExcessProperty: "ignore" }),
+      ? () => Either.void
+      : Schema.encodeEither(requestSchema, { errors: "all", onExcessProperty: "error" }),
+    decodeResponse: Schema.decodeUnknownEither(responseSchema, { errors: "all", onExcessProperty: "ignore" }),
   }
 }
 
@@ -132,10 +136,27 @@ const buildQuery = (query: Readonly<Record<string, string | undefined>> | undefi
   return encoded === "" ? "" : `?${encoded}`
 }
 
-const authHeader = (credential: Credential): readonly [string, string] =>
-  credential.scheme === "bearer"
-    ? ["authorization", `Bearer ${Redacted.value(credential.secret)}`]
-    : ["x-api-key", Redacted.value(credential.secret)]
+/** The headers of a request without and with a JSON body, for one credential. */
+interface RequestHeaders {
+  readonly withoutBody: Readonly<Record<string, string>>
+  readonly withBody: Readonly<Record<string, string>>
+}
+
+/** Built once per credential (per client), not per call. */
+const headersByCredential = new WeakMap<Credential, RequestHeaders>()
+
+const requestHeaders = (credential: Credential): RequestHeaders => {
+  let headers = headersByCredential.get(credential)
+  if (headers === undefined) {
+    const auth: Record<string, string> = credential.scheme === "bearer"
+      ? { authorization: `Bearer ${Redacted.value(credential.secret)}` }
+      : { "x-api-key": Redacted.value(credential.secret) }
+    const withoutBody = { accept: "application/json", "user-agent": userAgent, ...auth }
+    headers = { withoutBody, withBody: { ...withoutBody, "content-type": "application/json" } }
+    headersByCredential.set(credential, headers)
+  }
+  return headers
+}
 
 /** Removes the secret from text that came from the runtime, in case it echoed a header. */
 const scrub = (text: string, credential: Credential): string => {
@@ -189,7 +210,7 @@ const statusError = (
   operation: string,
   status: number,
   body: string,
-  headers: Readonly<Record<string, string>>,
+  header: (name: string) => string | undefined,
   credential: Credential,
 ): Effect.Effect<StatusError> => {
   const message = serverMessage(body)
@@ -207,42 +228,80 @@ const statusError = (
     case 429:
       return Effect.map(
         Clock.currentTimeMillis,
-        (now) => new RateLimited({ ...fields, retryAfter: parseRetryAfter(headers["retry-after"], now) }),
+        (now) => new RateLimited({ ...fields, retryAfter: parseRetryAfter(header("retry-after"), now) }),
       )
     default:
       return Effect.succeed(new UnexpectedStatus(fields))
   }
 }
 
-/** Sends one attempt and reads the whole answer, under the timeout. */
+/** A whole answer: status, a header reader, the body. */
+interface Answer {
+  readonly status: number
+  readonly header: (name: string) => string | undefined
+  readonly body: string
+}
+
+/** `setTimeout` cannot wait longer; a longer timeout is no timer at all, as in `Effect.sleep`. */
+const maxTimerMillis = 2 ** 31 - 1
+
+const liveClock: Clock.Clock = Context.get(DefaultServices.liveServices, Clock.Clock)
+
+/**
+ * Sends one attempt and reads the whole answer, under the timeout.
+ *
+ * Through `FetchClient.layer`'s client, on the live clock, the exchange is
+ * one `fetch` whose abort signal carries the deadline. Through any other
+ * client (or under a `TestClock`), it is the client's `execute`, its body
+ * read, and `Effect.timeoutFail`, which costs two forked fibers per call.
+ * Both abort the request on timeout and on interruption.
+ */
 const attempt = (
   operation: string,
   client: HttpClient.HttpClient,
-  request: HttpClientRequest.HttpClientRequest,
+  outgoing: Outgoing,
   settings: Settings,
   credential: Credential,
-): Effect.Effect<
-  { readonly response: HttpClientResponse.HttpClientResponse; readonly body: string },
-  TransportError | Timeout
-> =>
-  client.execute(request).pipe(
-    Effect.flatMap((response) => Effect.map(response.text, (body) => ({ response, body }))),
-    Effect.mapError((error) => transportError(operation, error, credential)),
-    Effect.timeoutFail({
-      duration: settings.timeout,
-      onTimeout: () => new Timeout({ operation, timeout: settings.timeout }),
-    }),
-  )
+): Effect.Effect<Answer, TransportError | Timeout> =>
+  Effect.clockWith((clock) => {
+    const timeout = () => new Timeout({ operation, timeout: settings.timeout })
+    const lean = leanContext(client)
+    if (lean !== undefined && clock === liveClock) {
+      const millis = Duration.toMillis(settings.timeout)
+      return Effect.mapBoth(exchange(lean, outgoing, millis > maxTimerMillis ? undefined : millis), {
+        onFailure: (error) =>
+          error instanceof DeadlineExceeded ? timeout() : transportError(operation, error, credential),
+        onSuccess: (answer): Answer => ({
+          status: answer.status,
+          header: (name) => answer.headers.get(name) ?? undefined,
+          body: answer.body,
+        }),
+      })
+    }
+    const request = HttpClientRequest.make(outgoing.method)(outgoing.url, {
+      headers: outgoing.headers,
+      ...(outgoing.body === undefined ? {} : { body: HttpBody.text(outgoing.body, "application/json") }),
+    })
+    return client.execute(request).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(response.text, (body): Answer => {
+          const headers = response.headers
+          return { status: response.status, header: (name) => headers[name], body }
+        })
+      ),
+      Effect.mapError((error) => transportError(operation, error, credential)),
+      Effect.timeoutFail({ duration: settings.timeout, onTimeout: timeout }),
+    )
+  })
 
 const interpret = <A, Body>(
   endpoint: Endpoint<A, Body>,
-  status: number,
-  body: string,
-  headers: Readonly<Record<string, string>>,
+  answer: Answer,
   credential: Credential,
 ): Effect.Effect<A, StatusError | DecodeError> => {
+  const { status, body } = answer
   if (status !== endpoint.successStatus) {
-    return Effect.flatMap(statusError(endpoint.operation, status, body, headers, credential), Effect.fail)
+    return Effect.flatMap(statusError(endpoint.operation, status, body, answer.header, credential), Effect.fail)
   }
   let json: unknown
   try {
@@ -256,10 +315,11 @@ const interpret = <A, Body>(
       }),
     )
   }
-  return Effect.mapError(
-    endpoint.decodeResponse(json),
-    (error) => new DecodeError({ operation: endpoint.operation, status, issues: formatIssues(error) }),
-  )
+  return Either.match(endpoint.decodeResponse(json), {
+    onLeft: (error) =>
+      Effect.fail(new DecodeError({ operation: endpoint.operation, status, issues: formatIssues(error) })),
+    onRight: Effect.succeed,
+  })
 }
 
 /**
@@ -285,26 +345,27 @@ export const execute = <A, Body>(
     }
     let bodyText: string | undefined
     if (endpoint.requestSchema !== undefined) {
-      const encoded = yield* Effect.mapError(
-        endpoint.encodeBody(call.body as Body),
-        (error) => new InvalidRequest({ operation: endpoint.operation, issues: formatIssues(error) }),
-      )
-      bodyText = JSON.stringify(encoded)
+      const encoded = endpoint.encodeBody(call.body as Body)
+      if (Either.isLeft(encoded)) {
+        return yield* new InvalidRequest({ operation: endpoint.operation, issues: formatIssues(encoded.left) })
+      }
+      bodyText = JSON.stringify(encoded.right)
     }
 
     const settings = yield* TogaiConfig
     const credential = yield* Auth
     const client = yield* HttpClient.HttpClient
-    const url = settings.baseUrl + buildPath(endpoint.segments, call.params) + buildQuery(call.query)
-    const [authName, authValue] = authHeader(credential)
-    const request = HttpClientRequest.make(endpoint.method)(url, {
-      headers: { accept: "application/json", "user-agent": userAgent, [authName]: authValue },
-      ...(bodyText === undefined ? {} : { body: HttpBody.text(bodyText, "application/json") }),
-    })
+    const headers = requestHeaders(credential)
+    const outgoing: Outgoing = {
+      method: endpoint.method,
+      url: settings.baseUrl + buildPath(endpoint.segments, call.params) + buildQuery(call.query),
+      headers: bodyText === undefined ? headers.withoutBody : headers.withBody,
+      body: bodyText,
+    }
 
-    const { response, body } = yield* attempt(endpoint.operation, client, request, settings, credential)
-    yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
-    return yield* interpret(endpoint, response.status, body, response.headers, credential)
+    const answer = yield* attempt(endpoint.operation, client, outgoing, settings, credential)
+    yield* Effect.annotateCurrentSpan("http.response.status_code", answer.status)
+    return yield* interpret(endpoint, answer, credential)
   }).pipe(
     Effect.withSpan(`Togai.${endpoint.operation}`, {
       kind: "client",
