@@ -19,6 +19,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Tracer from "effect/Tracer"
 import { Auth, type Credential } from "../Auth.ts"
 import { type Settings, TogaiConfig } from "../TogaiConfig.ts"
 import {
@@ -259,40 +260,40 @@ const liveClock: Clock.Clock = Context.get(DefaultServices.liveServices, Clock.C
 const attempt = (
   operation: string,
   client: HttpClient.HttpClient,
+  clock: Clock.Clock,
   outgoing: Outgoing,
   settings: Settings,
   credential: Credential,
-): Effect.Effect<Answer, TransportError | Timeout> =>
-  Effect.clockWith((clock) => {
-    const timeout = () => new Timeout({ operation, timeout: settings.timeout })
-    const lean = leanContext(client)
-    if (lean !== undefined && clock === liveClock) {
-      const millis = Duration.toMillis(settings.timeout)
-      return Effect.mapBoth(exchange(lean, outgoing, millis > maxTimerMillis ? undefined : millis), {
-        onFailure: (error) =>
-          error instanceof DeadlineExceeded ? timeout() : transportError(operation, error, credential),
-        onSuccess: (answer): Answer => ({
-          status: answer.status,
-          header: (name) => answer.headers.get(name) ?? undefined,
-          body: answer.body,
-        }),
-      })
-    }
-    const request = HttpClientRequest.make(outgoing.method)(outgoing.url, {
-      headers: outgoing.headers,
-      ...(outgoing.body === undefined ? {} : { body: HttpBody.text(outgoing.body, "application/json") }),
+): Effect.Effect<Answer, TransportError | Timeout> => {
+  const timeout = () => new Timeout({ operation, timeout: settings.timeout })
+  const lean = leanContext(client)
+  if (lean !== undefined && clock === liveClock) {
+    const millis = Duration.toMillis(settings.timeout)
+    return Effect.mapBoth(exchange(lean, outgoing, millis > maxTimerMillis ? undefined : millis), {
+      onFailure: (error) =>
+        error instanceof DeadlineExceeded ? timeout() : transportError(operation, error, credential),
+      onSuccess: (answer): Answer => ({
+        status: answer.status,
+        header: (name) => answer.headers.get(name) ?? undefined,
+        body: answer.body,
+      }),
     })
-    return client.execute(request).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(response.text, (body): Answer => {
-          const headers = response.headers
-          return { status: response.status, header: (name) => headers[name], body }
-        })
-      ),
-      Effect.mapError((error) => transportError(operation, error, credential)),
-      Effect.timeoutFail({ duration: settings.timeout, onTimeout: timeout }),
-    )
+  }
+  const request = HttpClientRequest.make(outgoing.method)(outgoing.url, {
+    headers: outgoing.headers,
+    ...(outgoing.body === undefined ? {} : { body: HttpBody.text(outgoing.body, "application/json") }),
   })
+  return client.execute(request).pipe(
+    Effect.flatMap((response) =>
+      Effect.map(response.text, (body): Answer => {
+        const headers = response.headers
+        return { status: response.status, header: (name) => headers[name], body }
+      })
+    ),
+    Effect.mapError((error) => transportError(operation, error, credential)),
+    Effect.timeoutFail({ duration: settings.timeout, onTimeout: timeout }),
+  )
+}
 
 const interpret = <A, Body>(
   endpoint: Endpoint<A, Body>,
@@ -332,7 +333,7 @@ export const execute = <A, Body>(
   endpoint: Endpoint<A, Body>,
   call: Call<Body>,
 ): Effect.Effect<A, TogaiError, HttpClient.HttpClient | Auth> =>
-  Effect.gen(function* () {
+  Effect.withFiberRuntime<A, TogaiError, HttpClient.HttpClient | Auth>((fiber) => {
     const problems: Array<string> = []
     for (const segment of endpoint.segments) {
       if ("param" in segment) {
@@ -341,20 +342,25 @@ export const execute = <A, Body>(
       }
     }
     if (problems.length > 0) {
-      return yield* new InvalidRequest({ operation: endpoint.operation, issues: problems.join("; ") })
+      return Effect.fail(new InvalidRequest({ operation: endpoint.operation, issues: problems.join("; ") }))
     }
     let bodyText: string | undefined
     if (endpoint.requestSchema !== undefined) {
       const encoded = endpoint.encodeBody(call.body as Body)
       if (Either.isLeft(encoded)) {
-        return yield* new InvalidRequest({ operation: endpoint.operation, issues: formatIssues(encoded.left) })
+        return Effect.fail(new InvalidRequest({ operation: endpoint.operation, issues: formatIssues(encoded.left) }))
       }
       bodyText = JSON.stringify(encoded.right)
     }
 
-    const settings = yield* TogaiConfig
-    const credential = yield* Auth
-    const client = yield* HttpClient.HttpClient
+    // Every service in one step, read from the fiber rather than yielded one by one.
+    // The type of `execute` requires both services, so they are in the context.
+    const context = fiber.currentContext
+    const settings = Context.unsafeGet(context, TogaiConfig)
+    const credential = Context.unsafeGet(context, Auth)
+    const client = Context.unsafeGet(context, HttpClient.HttpClient)
+    const clock = Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock)
+    const span = Context.getOption(context, Tracer.ParentSpan)
     const headers = requestHeaders(credential)
     const outgoing: Outgoing = {
       method: endpoint.method,
@@ -362,13 +368,17 @@ export const execute = <A, Body>(
       headers: bodyText === undefined ? headers.withoutBody : headers.withBody,
       body: bodyText,
     }
-
-    const answer = yield* attempt(endpoint.operation, client, outgoing, settings, credential)
-    yield* Effect.annotateCurrentSpan("http.response.status_code", answer.status)
-    return yield* interpret(endpoint, answer, credential)
+    return Effect.flatMap(attempt(endpoint.operation, client, clock, outgoing, settings, credential), (answer) => {
+      if (span._tag === "Some" && span.value._tag === "Span") {
+        span.value.attribute("http.response.status_code", answer.status)
+      }
+      return interpret(endpoint, answer, credential)
+    })
   }).pipe(
+    // No stack trace: capturing one is an `Error` per call, whether tracing is on or off.
     Effect.withSpan(`Togai.${endpoint.operation}`, {
       kind: "client",
+      captureStackTrace: false,
       attributes: { "togai.operation": endpoint.operation, "http.request.method": endpoint.method },
     }),
   )

@@ -31,7 +31,9 @@ import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
+import { constFalse } from "effect/Function"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import type * as Tracer from "effect/Tracer"
 
 /** What the executor needs of an answer: its status, headers and whole body. */
@@ -115,14 +117,23 @@ const send = (
     })
   })
 
-const attribute = (
+const isRedacted = (name: string, redacted: ReadonlyArray<string | RegExp>): boolean => {
+  for (const key of redacted) {
+    if (typeof key === "string" ? key.toLowerCase() === name : key.test(name)) return true
+  }
+  return false
+}
+
+/** Records headers on the span as the platform does, the names of `Headers.currentRedactedNames` as `<redacted>`. */
+const attributeHeaders = (
   span: Tracer.Span,
-  headers: Readonly<Record<string, string>>,
   prefix: string,
+  headers: Iterable<readonly [string, string]>,
   redacted: ReadonlyArray<string | RegExp>,
 ) => {
-  const shown = Headers.redact(Headers.unsafeFromRecord(headers), redacted)
-  for (const name in shown) span.attribute(prefix + name, String(shown[name]))
+  for (const [name, value] of headers) {
+    span.attribute(prefix + name, isRedacted(name, redacted) ? String(Redacted.make(value)) : value)
+  }
 }
 
 /**
@@ -151,11 +162,16 @@ export const exchange = (
     if (!fiber.getFiberRef(FiberRef.currentTracerEnabled)) {
       return send(fetchFunction, init, outgoing, outgoing.headers, timeoutMillis)
     }
-    const request = platformRequest(outgoing)
-    if (fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)) {
+    // The platform's request object is built only for a predicate or a span name someone set.
+    const disabledWhen = fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)
+    const customName = context.unsafeMap.has(HttpClient.SpanNameGenerator.key)
+    const request = disabledWhen === constFalse && !customName ? undefined : platformRequest(outgoing)
+    if (request !== undefined && disabledWhen(request)) {
       return send(fetchFunction, init, outgoing, outgoing.headers, timeoutMillis)
     }
-    const name = Context.get(context, HttpClient.SpanNameGenerator)(request)
+    const name = request !== undefined && customName
+      ? Context.get(context, HttpClient.SpanNameGenerator)(request)
+      : `http.client ${outgoing.method}`
     return Effect.useSpan(name, { kind: "client", captureStackTrace: false }, (span) => {
       const url = new URL(outgoing.url)
       span.attribute("http.request.method", outgoing.method)
@@ -167,17 +183,13 @@ export const exchange = (
       const query = url.search.slice(1)
       if (query !== "") span.attribute("url.query", query)
       const redacted = fiber.getFiberRef(Headers.currentRedactedNames)
-      attribute(span, outgoing.headers, "http.request.header.", redacted)
+      attributeHeaders(span, "http.request.header.", Object.entries(outgoing.headers), redacted)
       const headers = fiber.getFiberRef(HttpClient.currentTracerPropagation)
         ? { ...outgoing.headers, ...HttpTraceContext.toHeaders(span) }
         : outgoing.headers
       return Effect.tap(send(fetchFunction, init, outgoing, headers, timeoutMillis), (answer) => {
         span.attribute("http.response.status_code", answer.status)
-        const responseHeaders: Record<string, string> = {}
-        answer.headers.forEach((value, key) => {
-          responseHeaders[key] = value
-        })
-        attribute(span, responseHeaders, "http.response.header.", redacted)
+        attributeHeaders(span, "http.response.header.", answer.headers, redacted)
       })
     })
   })
