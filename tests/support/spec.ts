@@ -127,16 +127,31 @@ export interface GenerateOptions {
   readonly extraFields: boolean
 }
 
-const dateTimeArbitrary: FastCheck.Arbitrary<string> = FastCheck.tuple(
-  FastCheck.date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
-  FastCheck.constantFrom("Z", "z", "+00:00", "+05:30", "-08:00", "+0100"),
-  FastCheck.boolean(),
-  FastCheck.constantFrom("T", "t"),
-).map(([date, zone, millis, separator]) => {
-  const iso = date.toISOString() // YYYY-MM-DDTHH:mm:ss.sssZ
-  const body = millis ? iso.slice(0, 23) : iso.slice(0, 19)
-  return `${body.slice(0, 10)}${separator}${body.slice(11)}${zone}`
-})
+/**
+ * RFC 3339 date-times in the forms ajv's `date-time` accepts: `T`, `t` or a
+ * space, `Z`, `z` or an offset (`+05:30`, `-0800`, `+01`), zero to six
+ * fraction digits, and now and then a leap second.
+ */
+const dateTimeArbitrary: FastCheck.Arbitrary<string> = FastCheck.oneof(
+  {
+    weight: 19,
+    arbitrary: FastCheck.tuple(
+      FastCheck.date({
+        min: new Date("0001-01-01T00:00:00Z"),
+        max: new Date("9999-12-31T23:59:59Z"),
+        noInvalidDate: true,
+      }),
+      FastCheck.constantFrom("T", "t", " "),
+      FastCheck.integer({ min: 0, max: 6 }),
+      FastCheck.constantFrom("Z", "z", "+00:00", "+05:30", "-08:00", "-0800", "+01"),
+    ).map(([date, separator, fractionDigits, zone]) => {
+      const iso = date.toISOString() // YYYY-MM-DDTHH:mm:ss.sssZ
+      const fraction = fractionDigits === 0 ? "" : `.${(iso.slice(20, 23) + "123").slice(0, fractionDigits)}`
+      return `${iso.slice(0, 10)}${separator}${iso.slice(11, 19)}${fraction}${zone}`
+    }),
+  },
+  { weight: 1, arbitrary: FastCheck.constantFrom("2016-12-31T23:59:60Z", "2016-12-31t23:59:60.5z") },
+)
 
 const dateArbitrary: FastCheck.Arbitrary<string> = FastCheck.date({
   min: new Date("0001-01-01T00:00:00Z"),
