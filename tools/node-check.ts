@@ -16,27 +16,11 @@
  *
  * Exits non-zero if any step fails.
  */
+import { installPinned, step } from "./pinned.ts"
+
 const root = new URL("../", import.meta.url)
 const work = new URL("dist/node-check/", root)
 const pkg = new URL("package/", work)
-
-const denoJson: { imports: Record<string, string> } = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)))
-/** `npm:effect@3.22.4` -> `effect@3.22.4`. */
-const npmSpec = (name: string): string => {
-  const specifier = denoJson.imports[name]
-  if (specifier === undefined || !specifier.startsWith("npm:")) throw new Error(`deno.json pins no npm:${name}`)
-  return specifier.slice("npm:".length)
-}
-
-const step = async (label: string, command: string, args: ReadonlyArray<string>, cwd: URL): Promise<void> => {
-  console.log(`node-check: ${label}`)
-  const { code } = await new Deno.Command(command, { args: [...args], cwd, stdout: "inherit", stderr: "inherit" })
-    .output()
-  if (code !== 0) {
-    console.error(`node-check: FAILED at "${label}" (${command} exited with ${code})`)
-    Deno.exit(1)
-  }
-}
 
 const copyTree = async (from: URL, to: URL): Promise<void> => {
   await Deno.mkdir(to, { recursive: true })
@@ -54,24 +38,12 @@ await Deno.copyFile(new URL("tools/node/smoke.mjs", root), new URL("smoke.mjs", 
 await Deno.copyFile(new URL("tools/node/consumer.ts", root), new URL("consumer/consumer.ts", work))
 
 // The package as npm users get it: named as on JSR, ESM, its entry point compiled.
-await Deno.writeTextFile(
-  new URL("package.json", work),
-  JSON.stringify(
-    {
-      name: "@effect-togai/client",
-      private: true,
-      type: "module",
-      exports: { ".": { types: "./dist/mod.d.ts", default: "./dist/mod.js" } },
-      dependencies: {
-        effect: npmSpec("effect").split("@")[1],
-        "@effect/platform": npmSpec("@effect/platform").split("@").at(-1),
-      },
-      devDependencies: { typescript: npmSpec("typescript").split("@")[1] },
-    },
-    null,
-    2,
-  ),
-)
+await installPinned(work, {
+  name: "@effect-togai/client",
+  private: true,
+  type: "module",
+  exports: { ".": { types: "./dist/mod.d.ts", default: "./dist/mod.js" } },
+}, { dependencies: ["effect", "@effect/platform"], devDependencies: ["typescript"] })
 const compilerOptions = {
   target: "ES2022",
   module: "NodeNext",
@@ -101,20 +73,14 @@ await Deno.writeTextFile(
   JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true }, include: ["consumer.ts"] }),
 )
 
-await step("npm install (effect, @effect/platform, typescript)", "npm", [
-  "install",
-  "--no-audit",
-  "--no-fund",
-  "--loglevel=error",
-], work)
 await Deno.remove(new URL("dist/", work), { recursive: true }).catch(() => {})
-await step("tsc: compile mod.ts and src/ to ESM with declarations", "node", [
+await step("node-check: tsc: compile mod.ts and src/ to ESM with declarations", "node", [
   "node_modules/typescript/bin/tsc",
   "-p",
   "tsconfig.json",
 ], work)
-await step("node: account workflow over HTTP on 127.0.0.1", "node", ["smoke.mjs"], work)
-await step("tsc: type-check a consumer against the declarations", "node", [
+await step("node-check: node: account workflow over HTTP on 127.0.0.1", "node", ["smoke.mjs"], work)
+await step("node-check: tsc: type-check a consumer against the declarations", "node", [
   "../node_modules/typescript/bin/tsc",
   "-p",
   "tsconfig.json",

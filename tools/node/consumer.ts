@@ -1,7 +1,7 @@
 // Type-checked by `deno task node-check` with tsc against the package's emitted declarations, the way a Node
 // user's editor sees them: the operations' success and error types must come through, not `any`.
 import * as Effect from "effect/Effect"
-import { Accounts, Schemas, Togai, TogaiError } from "@effect-togai/client"
+import { Accounts, type Schemas, Togai, TogaiError } from "@effect-togai/client"
 
 const program: Effect.Effect<string, TogaiError.TogaiError, Togai.Requirements> = Accounts.getAccount(
   "customer-1",
