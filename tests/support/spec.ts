@@ -202,7 +202,12 @@ export const arbitraryFromSpec = (node: Json, options: GenerateOptions): FastChe
       const format = stringAt(schema, "format")
       if (format === "date-time") return dateTimeArbitrary
       if (format === "date") return dateArbitrary
-      return FastCheck.string({ minLength: number("minLength") ?? 0, maxLength: number("maxLength") ?? 60 })
+      return FastCheck.string({
+        unit: "binary",
+        minLength: number("minLength") ?? 0,
+        maxLength: number("maxLength") ?? 60,
+        size: "max",
+      })
     }
     case "integer":
       return FastCheck.integer({
