@@ -83,7 +83,9 @@ const serveNode = async (handle: Handle, port: number): Promise<LoopbackServer> 
           return
         }
         const payload = new Uint8Array(await response.arrayBuffer())
-        const outHeaders: Record<string, string> = {}
+        // One connection per request: a client never reuses a connection a dropped-connection fault will cut,
+        // so it sees the drop instead of silently retrying on a fresh connection.
+        const outHeaders: Record<string, string> = { connection: "close" }
         response.headers.forEach((value, name) => {
           outHeaders[name] = value
         })
