@@ -28,8 +28,9 @@ export const afterRetryAfter = (say: (line: string) => Effect.Effect<void> = Con
       error._tag === "RateLimited" && error.retryAfter !== undefined ? error.retryAfter : Duration.seconds(1)
     ),
     Schedule.intersect(Schedule.recurs(3)),
-    Schedule.tapInput((error: TogaiError.TogaiError | TogaiError.PaginationError) =>
-      error._tag === "RateLimited"
+    // Told only when a retry will follow: the last 429 fails the workflow instead.
+    Schedule.onDecision(([error], decision) =>
+      decision._tag === "Continue" && error._tag === "RateLimited"
         ? say(
           `   ! Togai answered 429 Too Many Requests; waiting ${
             error.retryAfter === undefined ? 1 : Duration.toSeconds(error.retryAfter)

@@ -54,17 +54,21 @@ Deno.test("the workflow stops with NotFound when Togai does not know the custome
   assert.match(error.message, /Customer demo-customer not found/)
 })
 
-Deno.test("the workflow gives up with RateLimited when Togai keeps rate-limiting", async () => {
+Deno.test("the workflow gives up with RateLimited after 3 retries when Togai keeps rate-limiting", async () => {
+  const lines: Array<string> = []
+  const simulator = Simulator.make({
+    customers: [{ id: customerId }],
+    pricePlans: ["Rides - Basic", "Rides - Pro plan"],
+  })
+  simulator.injectFault({ operation: "getAccounts", fault: { kind: "rateLimit", retryAfter: 0 }, times: Infinity })
   const exit = await Effect.runPromiseExit(
-    Effect.gen(function* () {
-      yield* Simulator.injectFault({
-        operation: "getAccounts",
-        fault: { kind: "rateLimit", retryAfter: 0 },
-        times: Infinity,
-      })
-      return yield* billingWorkflow(() => Effect.void)
-    }).pipe(Effect.provide(TogaiTest)),
+    billingWorkflow((line) => Effect.sync(() => void lines.push(line))).pipe(
+      Effect.provide(Simulator.layerFrom(simulator, { retry: false })),
+    ),
   )
   const error = failure(exit)
   assert.ok(error._tag === "RateLimited" && error.operation === "getAccounts")
+  assert.equal(simulator.requests().filter((request) => request.status === 429).length, 4, "1 attempt and 3 retries")
+  assert.equal(lines.filter((line) => line.includes("then trying again")).length, 3, "no promise of a retry not made")
+  assert.equal(simulator.accounts(customerId).length, 3, "the accounts created before the listing stay")
 })

@@ -76,13 +76,24 @@ interface Route {
 
 type Routed = { readonly route: Route } | { readonly answer: Response }
 
-const endpoints = Object.values(accounts)
+/** Every operation the simulator serves, with its entry in the library's endpoint table. */
+const operations: ReadonlyArray<OperationName> = [
+  "createAccount",
+  "getAccounts",
+  "getAccount",
+  "updateAccount",
+  "deleteAccount",
+  "addAliases",
+  "removeAliases",
+  "associatePricePlan",
+]
 
 /** Finds the operation a request calls, by the spec's method and path template. */
 const route = (method: string, pathname: string): Routed => {
   const segments = pathname.split("/").slice(1)
   let pathMatched = false
-  for (const endpoint of endpoints) {
+  for (const operation of operations) {
+    const endpoint = accounts[operation]
     if (endpoint.segments.length !== segments.length) continue
     const params: Record<string, string> = {}
     let matches = true
@@ -106,7 +117,7 @@ const route = (method: string, pathname: string): Routed => {
         return { answer: fail(400, `${name}: expected at most 50 characters, got ${value.length}`) }
       }
     }
-    return { route: { operation: endpoint.operation as OperationName, params } }
+    return { route: { operation, params } }
   }
   return {
     answer: pathMatched
@@ -190,10 +201,8 @@ const takeFaults = (
   return { delay, fault }
 }
 
-const hasBody: ReadonlySet<OperationName> = new Set<OperationName>(
-  Object.values(accounts).filter((endpoint) => endpoint.requestSchema !== undefined).map((endpoint) =>
-    endpoint.operation as OperationName
-  ),
+const hasBody: ReadonlySet<OperationName> = new Set(
+  operations.filter((operation) => accounts[operation].requestSchema !== undefined),
 )
 
 const dispatch = (state: State, operation: OperationName, input: OperationInput): Answer => {
@@ -255,7 +264,9 @@ export const makeHandler = (context: HandlerContext) => async (request: Request)
   }
   context.log.push(entry)
   const record = (outcome: LoggedRequest["outcome"], status?: number) => {
-    context.log[context.log.indexOf(entry)] = { ...entry, outcome, status }
+    const index = context.log.indexOf(entry)
+    // The log may have been cleared while the request was in flight.
+    if (index >= 0) context.log[index] = { ...entry, outcome, status }
   }
 
   const { delay, fault } = takeFaults(context.faults, operation)

@@ -28,8 +28,12 @@ const serveDeno = (handle: Handle, port: number): Promise<LoopbackServer> =>
         hostname,
         port,
         onListen: () => {},
-        // A request aborted by its client (a timeout) ends here; the client is gone, so nobody reads this.
-        onError: () => new Response(null, { status: 499 }),
+        // A request its client aborted (a timeout) ends here, with nobody left to read the answer.
+        onError: (cause) =>
+          new Response(JSON.stringify({ message: `The Togai simulator failed: ${String(cause)}` }), {
+            status: 500,
+            headers: { "content-type": "application/json" },
+          }),
       }, async (request) => {
         // Deno.serve gives no socket to destroy: a dropped connection sends its status line, then cuts the body.
         return await handle(request)
@@ -50,6 +54,7 @@ const serveDeno = (handle: Handle, port: number): Promise<LoopbackServer> =>
 
 const serveNode = async (handle: Handle, port: number): Promise<LoopbackServer> => {
   const http = await import("node:http")
+  let boundPort = port
   const server = http.createServer((incoming, outgoing) => {
     const aborter = new AbortController()
     outgoing.on("close", () => {
@@ -71,7 +76,7 @@ const serveNode = async (handle: Handle, port: number): Promise<LoopbackServer> 
         body.set(chunk, offset)
         offset += chunk.length
       }
-      const request = new Request(`http://${hostname}:${port}${incoming.url ?? "/"}`, {
+      const request = new Request(`http://${hostname}:${boundPort}${incoming.url ?? "/"}`, {
         method,
         headers,
         body: method === "GET" || method === "HEAD" || length === 0 ? undefined : body,
@@ -102,14 +107,13 @@ const serveNode = async (handle: Handle, port: number): Promise<LoopbackServer> 
     server.listen(port, hostname, () => resolve())
   })
   const address = server.address()
-  const actualPort = typeof address === "object" && address !== null ? address.port : port
-  port = actualPort
+  boundPort = typeof address === "object" && address !== null ? address.port : port
   const close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections()
       server.close(() => resolve())
     })
-  return { url: `http://${hostname}:${actualPort}`, port: actualPort, close, [Symbol.asyncDispose]: close }
+  return { url: `http://${hostname}:${boundPort}`, port: boundPort, close, [Symbol.asyncDispose]: close }
 }
 
 /** Serves `handle` on 127.0.0.1 (`port` 0 picks a free one), with the runtime's own server. */
