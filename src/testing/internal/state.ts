@@ -188,10 +188,6 @@ export class State {
     this.pricePlans.add(name)
   }
 
-  customerExists(customerId: string): boolean {
-    return this.customers.has(customerId)
-  }
-
   findAccount(customerId: string, accountId: string): S.Account | undefined {
     const account = this.customers.get(customerId)?.accounts.get(accountId)
     return account === undefined ? undefined : accountJson(account)
@@ -253,7 +249,7 @@ export class State {
   }
 
   createAccount(input: OperationInput): Answer {
-    return Either.getOrElse(
+    return Either.merge(
       Either.flatMap(
         this.customer(input.params.customer_id),
         (customer) =>
@@ -278,12 +274,11 @@ export class State {
             return Either.right(answer(201, accountJson(account)))
           }),
       ),
-      (failure) => failure,
     )
   }
 
   getAccounts(input: OperationInput): Answer {
-    return Either.getOrElse(
+    return Either.merge(
       Either.flatMap(this.customer(input.params.customer_id), (customer): Either.Either<Answer, Answer> => {
         const token = input.query.get("nextToken")
         const cursor = token === null || token === "" ? undefined : decodeCursor(token)
@@ -306,19 +301,17 @@ export class State {
           context: { pageSize, sortOrder: "ASC" },
         }))
       }),
-      (failure) => failure,
     )
   }
 
   getAccount(input: OperationInput): Answer {
-    return Either.getOrElse(
+    return Either.merge(
       Either.map(this.account(input.params), (account) => answer(200, accountJson(account))),
-      (failure) => failure,
     )
   }
 
   updateAccount(input: OperationInput): Answer {
-    return Either.getOrElse(
+    return Either.merge(
       Either.flatMap(
         this.account(input.params),
         (account) =>
@@ -327,23 +320,21 @@ export class State {
             return answer(200, accountJson(account))
           }),
       ),
-      (failure) => failure,
     )
   }
 
   deleteAccount(input: OperationInput): Answer {
-    return Either.getOrElse(
+    return Either.merge(
       Either.map(this.account(input.params), (account) => {
         this.customers.get(account.customerId)?.accounts.delete(account.id)
         this.accountOwners.delete(account.id)
         return answer(200, { success: true })
       }),
-      (failure) => failure,
     )
   }
 
   addAliases(input: OperationInput): Answer {
-    return Either.getOrElse(
+    return Either.merge(
       Either.flatMap(
         this.account(input.params),
         (account) =>
@@ -360,12 +351,11 @@ export class State {
             return Either.right(answer(200, accountJson(account)))
           }),
       ),
-      (failure) => failure,
     )
   }
 
   removeAliases(input: OperationInput): Answer {
-    return Either.getOrElse(
+    return Either.merge(
       Either.flatMap(
         this.account(input.params),
         (account) =>
@@ -381,12 +371,11 @@ export class State {
             return Either.right(answer(200, accountJson(account)))
           }),
       ),
-      (failure) => failure,
     )
   }
 
   associatePricePlan(input: OperationInput): Answer {
-    return Either.getOrElse(
+    return Either.merge(
       Either.flatMap(
         this.account(input.params),
         (account) =>
@@ -419,7 +408,6 @@ export class State {
             }))
           }),
       ),
-      (failure) => failure,
     )
   }
 }
