@@ -187,6 +187,13 @@ const failedToConnect = (cause: unknown): boolean => {
   return false
 }
 
+/** How far a failed request got; see `TransportError.phase`. */
+const phaseOf = (error: HttpClientError.HttpClientError): TransportError["phase"] => {
+  if (error._tag === "ResponseError") return "body"
+  if (error.reason !== "Transport") return undefined
+  return failedToConnect(error.cause) ? "connect" : "send"
+}
+
 const transportError = (
   endpoint: { readonly operation: string; readonly method: Method },
   error: HttpClientError.HttpClientError,
@@ -196,13 +203,7 @@ const transportError = (
     operation: endpoint.operation,
     method: endpoint.method,
     reason: scrub(`${error.reason} error: ${describeCause(error.cause ?? error)}`, credential),
-    phase: error._tag === "ResponseError"
-      ? "body"
-      : error.reason !== "Transport"
-      ? undefined
-      : failedToConnect(error.cause)
-      ? "connect"
-      : "send",
+    phase: phaseOf(error),
   })
 
 /** Reads `message` from a `{"message": ...}` body; any other body has none. */
@@ -304,7 +305,12 @@ const retryReason = (error: TogaiError): string => {
 }
 
 /** Makes a retry visible: a debug log line and an event on the operation's span. */
-const announceRetry = (operation: string, maxRetries: number, step: Retry.Step, error: TogaiError) => {
+const announceRetry = (
+  operation: string,
+  maxRetries: number,
+  step: Retry.Step,
+  error: TogaiError,
+): Effect.Effect<void> => {
   const delayMillis = Math.round(Duration.toMillis(step.delay))
   const reason = retryReason(error)
   const attributes = {
