@@ -30,7 +30,7 @@ const main = async (): Promise<void> => {
   console.log(`Billing workflow against the Togai simulator on ${server.url}: no account, no network.`)
   console.log("(Set TOGAI_API_TOKEN, and optionally TOGAI_BASE_URL, to run it against a real Togai.)")
 
-  // Togai will rate-limit the listing twice: the workflow waits as Retry-After asks, and carries on.
+  // Togai will rate-limit the listing twice: the client waits as Retry-After asks, and carries on.
   simulator.injectFault({ operation: "getAccounts", fault: { kind: "rateLimit", retryAfter: 1 }, times: 2 })
   // The app talks to the simulator as it would to Togai: over HTTP, with a token.
   await Effect.runPromise(

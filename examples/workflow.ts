@@ -1,43 +1,38 @@
 /**
  * A billing workflow as an app would write it: accounts, aliases, a price
  * plan with a rate card override, the list of every account, an update,
- * deletes, and recovery from rate limiting. `billing-workflow.ts` runs it;
+ * deletes, and recovery from rate limiting (the client's own retries, told
+ * as they happen). `billing-workflow.ts` runs it;
  * `tests/Workflow.test.ts` tests it offline with `Simulator.layer`.
  */
 import * as Chunk from "effect/Chunk"
 import * as Console from "effect/Console"
 import * as DateTime from "effect/DateTime"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Schedule from "effect/Schedule"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Stream from "effect/Stream"
-import { Accounts, type Schemas, type TogaiError } from "../mod.ts"
+import { Accounts, type Schemas } from "../mod.ts"
 
 /** The customer the workflow bills. */
 export const customerId = "demo-customer"
 
 /**
- * Retries what Togai rate-limited, after the wait its `Retry-After` asked
- * for (1 s when it named none), up to 3 times. Once the library's retries
- * land (`Retry.schedule()`), this becomes `Effect.retry(Retry.schedule())`.
+ * Tells the person running the workflow about every retry the client makes
+ * on its own (a 429 waited out as its `Retry-After` asked, a 503 backed off):
+ * the client logs each one at debug level, and this logger says it.
  */
-export const afterRetryAfter = (say: (line: string) => Effect.Effect<void> = Console.log) =>
-  Schedule.identity<TogaiError.TogaiError | TogaiError.PaginationError>().pipe(
-    Schedule.whileInput((error: TogaiError.TogaiError | TogaiError.PaginationError) => error._tag === "RateLimited"),
-    Schedule.addDelay((error) =>
-      error._tag === "RateLimited" && error.retryAfter !== undefined ? error.retryAfter : Duration.seconds(1)
+export const narrateRetries = (say: (line: string) => Effect.Effect<void> = Console.log): Layer.Layer<never> =>
+  Layer.merge(
+    Logger.replace(
+      Logger.defaultLogger,
+      Logger.make(({ logLevel, message }) => {
+        const text = Array.isArray(message) ? message.join(" ") : String(message)
+        if (logLevel._tag === "Debug" && /^Togai\.\w+: retry /.test(text)) Effect.runSync(say(`   ! ${text}`))
+      }),
     ),
-    Schedule.intersect(Schedule.recurs(3)),
-    // Told only when a retry will follow: the last 429 fails the workflow instead.
-    Schedule.onDecision(([error], decision) =>
-      decision._tag === "Continue" && error._tag === "RateLimited"
-        ? say(
-          `   ! Togai answered 429 Too Many Requests; waiting ${
-            error.retryAfter === undefined ? 1 : Duration.toSeconds(error.retryAfter)
-          } s as its Retry-After asks, then trying again`,
-        )
-        : Effect.void
-    ),
+    Logger.minimumLogLevel(LogLevel.Debug),
   )
 
 const describe = (account: Schemas.Account): string => {
@@ -109,8 +104,9 @@ export const billingWorkflow = (say: (line: string) => Effect.Effect<void> = Con
     }
 
     yield* say("\n5. List every account of the customer, two a page, through Accounts.stream")
+    // Togai may rate-limit the listing: the client waits as its Retry-After asks and carries on by itself.
     const listed = yield* Stream.runCollect(Accounts.stream(customerId, { pageSize: 2 })).pipe(
-      Effect.retry(afterRetryAfter(say)),
+      Effect.provide(narrateRetries(say)),
     )
     for (const account of Chunk.toReadonlyArray(listed)) yield* say(`   listed ${describe(account)}`)
 
