@@ -26,6 +26,8 @@
 export * as Accounts from "./src/Accounts.ts"
 export * as Auth from "./src/Auth.ts"
 export * as FetchClient from "./src/FetchClient.ts"
+export * as RateLimit from "./src/RateLimit.ts"
+export * as Retry from "./src/Retry.ts"
 export * as Schemas from "./src/Schemas/mod.ts"
 export * as Togai from "./src/Togai.ts"
 export * as TogaiConfig from "./src/TogaiConfig.ts"

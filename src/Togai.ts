@@ -35,7 +35,7 @@ export interface Options {
   /** The limit for one request; 60 s when absent. */
   readonly timeout?: Duration.DurationInput | undefined
   /** Changes to the retry policy; `false` turns retries off. */
-  readonly retry?: Partial<TogaiConfig.RetryPolicy> | false | undefined
+  readonly retry?: TogaiConfig.RetryPolicyInput | false | undefined
 }
 
 /**

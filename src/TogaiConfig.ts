@@ -91,6 +91,31 @@ export const defaultSettings: Settings = {
 }
 
 /**
+ * Changes to a retry policy, durations as `Duration.DurationInput`
+ * (`"500 millis"`, `Duration.seconds(2)`, a number of milliseconds); what
+ * it leaves out keeps its value.
+ *
+ * @since 0.1.0
+ */
+export interface RetryPolicyInput {
+  /** How many times a request is retried after its first attempt (0 turns retries off). */
+  readonly maxRetries?: number | undefined
+  /** The first backoff wait. */
+  readonly baseDelay?: Duration.DurationInput | undefined
+  /** The longest single backoff wait. */
+  readonly maxDelay?: Duration.DurationInput | undefined
+  /** The longest `Retry-After` honoured by waiting. */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+}
+
+const mergeRetryPolicy = (policy: RetryPolicy, input: RetryPolicyInput): RetryPolicy => ({
+  maxRetries: input.maxRetries ?? policy.maxRetries,
+  baseDelay: input.baseDelay === undefined ? policy.baseDelay : Duration.decode(input.baseDelay),
+  maxDelay: input.maxDelay === undefined ? policy.maxDelay : Duration.decode(input.maxDelay),
+  maxRetryAfter: input.maxRetryAfter === undefined ? policy.maxRetryAfter : Duration.decode(input.maxRetryAfter),
+})
+
+/**
  * The settings a layer or a call may change; the rest keep their values.
  *
  * @since 0.1.0
@@ -101,7 +126,7 @@ export interface SettingsInput {
   /** The limit for one request. */
   readonly timeout?: Duration.DurationInput | undefined
   /** Changes to the retry policy; `false` turns retries off. */
-  readonly retry?: Partial<RetryPolicy> | false | undefined
+  readonly retry?: RetryPolicyInput | false | undefined
 }
 
 /**
@@ -116,7 +141,7 @@ export const mergeSettings = (settings: Settings, input: SettingsInput): Setting
     ? { ...settings.retry, maxRetries: 0 }
     : input.retry === undefined
     ? settings.retry
-    : { ...settings.retry, ...input.retry },
+    : mergeRetryPolicy(settings.retry, input.retry),
 })
 
 /**
@@ -243,6 +268,6 @@ export const withTimeout: WithSetting<Duration.DurationInput> = withSetting((tim
  *
  * @since 0.1.0
  */
-export const withRetries: WithSetting<Partial<RetryPolicy> | false> = withSetting((
-  retry: Partial<RetryPolicy> | false,
+export const withRetries: WithSetting<RetryPolicyInput | false> = withSetting((
+  retry: RetryPolicyInput | false,
 ) => ({ retry }))

@@ -41,6 +41,11 @@ const statusFields: StatusFields = {
   serverMessage: Schema.optional(Schema.String),
 }
 
+/** The HTTP method of the failed request, which decides whether retrying it is safe. */
+type MethodField = Schema.optional<Schema.Literal<["GET", "POST", "PATCH", "DELETE"]>>
+
+const methodField: MethodField = Schema.optional(Schema.Literal("GET", "POST", "PATCH", "DELETE"))
+
 type TaggedErrorBase<Self, Tag extends string, Fields extends Schema.Struct.Fields> = Schema.TaggedErrorClass<
   Self,
   Tag,
@@ -158,8 +163,17 @@ export class RateLimited extends RateLimitedBase {
   }
 }
 
-const UnexpectedStatusBase: TaggedErrorBase<UnexpectedStatus, "UnexpectedStatus", StatusFields> = Schema
-  .TaggedError<UnexpectedStatus>()("UnexpectedStatus", statusFields)
+const unexpectedStatusFields: StatusFields & { readonly method: MethodField } = {
+  ...statusFields,
+  /**
+   * The HTTP method of the request (absent when unknown). A 502 or 504 is
+   * retried only for GET, PATCH and DELETE: a POST may have been processed.
+   */
+  method: methodField,
+}
+
+const UnexpectedStatusBase: TaggedErrorBase<UnexpectedStatus, "UnexpectedStatus", typeof unexpectedStatusFields> =
+  Schema.TaggedError<UnexpectedStatus>()("UnexpectedStatus", unexpectedStatusFields)
 
 /**
  * Togai answered with a status that has no tag of its own: the spec's
@@ -180,11 +194,30 @@ export class UnexpectedStatus extends UnexpectedStatusBase {
   }
 }
 
-const transportFields = {
+/** How far a failed request got: see {@link TransportError}'s `phase`. */
+type PhaseField = Schema.optional<Schema.Literal<["connect", "send", "body"]>>
+
+const transportFields: {
+  readonly operation: typeof Schema.String
+  readonly reason: typeof Schema.String
+  readonly method: MethodField
+  readonly phase: PhaseField
+} = {
   /** The Togai operation that failed. */
   operation: Schema.String,
   /** What went wrong on the way, as the runtime reported it. */
   reason: Schema.String,
+  /** The HTTP method of the request (absent when unknown). */
+  method: methodField,
+  /**
+   * How far the request got, as far as the runtime lets the client tell:
+   * `connect` (refused, DNS or TLS failure: nothing was sent, so any
+   * request may be retried), `send` (the connection dropped after the
+   * request may have reached Togai), `body` (Togai answered but the body
+   * could not be read). Absent when the runtime does not say; treated
+   * like `send`.
+   */
+  phase: Schema.optional(Schema.Literal("connect", "send", "body")),
 }
 
 const TransportErrorBase: TaggedErrorBase<TransportError, "TransportError", typeof transportFields> = Schema
@@ -199,7 +232,8 @@ const TransportErrorBase: TaggedErrorBase<TransportError, "TransportError", type
 export class TransportError extends TransportErrorBase {
   /** A readable account of what happened and what to do. */
   override get message(): string {
-    return `${this.operation} got no answer from Togai: ${this.reason}. Check the base URL (TOGAI_BASE_URL) and the network.`
+    const what = this.phase === "body" ? "could not read the body of Togai's answer" : "got no answer from Togai"
+    return `${this.operation} ${what}: ${this.reason}. Check the base URL (TOGAI_BASE_URL) and the network.`
   }
 }
 
@@ -208,6 +242,8 @@ const timeoutFields = {
   operation: Schema.String,
   /** The limit that was exceeded. */
   timeout: Schema.DurationFromSelf,
+  /** The HTTP method of the request (absent when unknown); a POST that timed out may have been processed. */
+  method: methodField,
 }
 
 const TimeoutBase: TaggedErrorBase<Timeout, "Timeout", typeof timeoutFields> = Schema.TaggedError<Timeout>()(

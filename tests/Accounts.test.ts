@@ -1,19 +1,21 @@
 /**
  * The eight account operations against a real HTTP server on loopback that
  * records what it received: the exact request bytes, the decoded answers,
- * and every documented error status mapped to its tag.
+ * and every documented error status mapped to its tag. Paging runs against
+ * the Togai simulator, whose tokens are opaque as Togai's are.
  */
 import assert from "node:assert/strict"
 import * as Cause from "effect/Cause"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
 import * as Chunk from "effect/Chunk"
 import { Accounts, type Togai, type TogaiError } from "../mod.ts"
 import { json, startServer } from "./support/server.ts"
 import { failure, run, success, token } from "./support/run.ts"
+import { Simulator } from "../src/testing/mod.ts"
 
 const account = {
   id: "ACC00001",
@@ -371,47 +373,56 @@ Deno.test("input that breaks the contract fails as InvalidRequest and sends noth
   assert.equal(server.requests.length, 0, "no request reached the server")
 })
 
-/** A server with `total` accounts served in pages, following `nextToken`. */
-const pagingServer = (total: number) =>
-  startServer((request) => {
-    const pageSize = Number(request.query.get("pageSize") ?? "10")
-    const start = Number(request.query.get("nextToken") ?? "0")
-    const data = Array.from(
-      { length: Math.max(0, Math.min(pageSize, total - start)) },
-      (_, i) => ({ id: `ACC${start + i}`, name: `Account ${start + i}`, status: "ACTIVE" }),
-    )
-    const next = start + pageSize
-    return json(200, { data, ...(next < total ? { nextToken: String(next) } : { nextToken: "" }) })
+/** A simulated Togai whose customer CUST01 has `total` accounts, ACC000 to ACC<total-1>. */
+const withAccounts = (total: number) =>
+  Simulator.make({
+    customers: [{
+      id: "CUST01",
+      accounts: Array.from(
+        { length: total },
+        (_, i) => ({ id: `ACC${String(i).padStart(3, "0")}`, name: `Account ${i}` }),
+      ),
+    }],
   })
 
+const runOn = <A, E>(simulator: Simulator.TogaiSimulator, effect: Effect.Effect<A, E, Simulator.Services>) =>
+  Effect.runPromiseExit(effect.pipe(Effect.provide(Simulator.layerFrom(simulator, { retry: false }))))
+
+/** The `nextToken` each list request sent, `null` for the first page. */
+const tokensSent = (simulator: Simulator.TogaiSimulator) =>
+  simulator.requests().map((request) => new URLSearchParams(request.query).get("nextToken"))
+
 Deno.test("Accounts.stream follows nextToken over every page and stops at the last", async () => {
-  await using server = pagingServer(7)
-  const all = success(await run(Stream.runCollect(Accounts.stream("CUST01", { pageSize: 3 })), server.url))
+  const simulator = withAccounts(7)
+  const all = success(await runOn(simulator, Stream.runCollect(Accounts.stream("CUST01", { pageSize: 3 }))))
   assert.deepEqual(Chunk.toReadonlyArray(all).map((a) => a.id), [
-    "ACC0",
-    "ACC1",
-    "ACC2",
-    "ACC3",
-    "ACC4",
-    "ACC5",
-    "ACC6",
+    "ACC000",
+    "ACC001",
+    "ACC002",
+    "ACC003",
+    "ACC004",
+    "ACC005",
+    "ACC006",
   ])
-  assert.deepEqual(server.requests.map((r) => r.query.get("nextToken")), [null, "3", "6"])
-  assert.ok(server.requests.every((r) => r.query.get("pageSize") === "3"))
+  const tokens = tokensSent(simulator)
+  assert.equal(tokens.length, 3)
+  assert.equal(tokens[0], null, "the first page is asked for without a token")
+  assert.ok(tokens[1] !== null && tokens[2] !== null && tokens[1] !== tokens[2], "each later page with its own token")
+  assert.ok(simulator.requests().every((r) => new URLSearchParams(r.query).get("pageSize") === "3"))
 })
 
 Deno.test("Accounts.stream fetches only the pages a consumer pulls", async () => {
-  await using server = pagingServer(100)
+  const simulator = withAccounts(100)
   const firstFour = success(
-    await run(Stream.runCollect(Stream.take(Accounts.stream("CUST01", { pageSize: 3 }), 4)), server.url),
+    await runOn(simulator, Stream.runCollect(Stream.take(Accounts.stream("CUST01", { pageSize: 3 }), 4))),
   )
   assert.equal(Chunk.size(firstFour), 4)
-  assert.equal(server.requests.length, 2, "4 accounts at 3 a page need exactly 2 pages")
+  assert.equal(simulator.requests().length, 2, "4 accounts at 3 a page need exactly 2 pages")
 
   const stream = Accounts.stream("CUST01", { pageSize: 3 })
-  assert.equal(server.requests.length, 2, "building a stream sends nothing")
-  success(await run(Stream.runCollect(Stream.take(stream, 1)), server.url))
-  assert.equal(server.requests.length, 3)
+  assert.equal(simulator.requests().length, 2, "building a stream sends nothing")
+  success(await runOn(simulator, Stream.runCollect(Stream.take(stream, 1))))
+  assert.equal(simulator.requests().length, 3)
 })
 
 Deno.test("Accounts.stream fails with PaginationError when the server repeats a token", async () => {
@@ -427,9 +438,12 @@ Deno.test("Accounts.stream fails with PaginationError when the server repeats a 
 })
 
 Deno.test("Accounts.stream surfaces a page's error as its tag", async () => {
-  await using server = startServer(() => json(404, { message: "customer not found" }))
-  const error = failure(await run(Stream.runCollect(Accounts.stream("CUST01")), server.url))
-  assert.equal(error._tag, "NotFound")
+  const simulator = withAccounts(5)
+  simulator.injectFault({ operation: "getAccounts", fault: { kind: "serverError", status: 503 } })
+  const unavailable = failure(await runOn(simulator, Stream.runCollect(Accounts.stream("CUST01"))))
+  assert.ok(unavailable._tag === "UnexpectedStatus" && unavailable.status === 503)
+  const unknown = failure(await runOn(simulator, Stream.runCollect(Accounts.stream("NOBODY"))))
+  assert.ok(unknown._tag === "NotFound" && unknown.serverMessage === "Customer NOBODY not found")
 })
 
 Deno.test("the token never appears in any error, its message, its JSON or its cause", async () => {

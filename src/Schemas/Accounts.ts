@@ -14,12 +14,44 @@ import type * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
 import { TogaiDate, TogaiDateTime } from "./Dates.ts"
 
+/** The length of a text as JSON Schema counts it: in characters (Unicode code points), not UTF-16 units. */
+const characterCount = (text: string): number => {
+  let count = 0
+  for (const _ of text) count++
+  return count
+}
+
+/**
+ * A string of `minLength` to `maxLength` characters, counted as the spec's
+ * `minLength` / `maxLength` count them: an emoji is one character, where
+ * `string.length` (and `Schema.maxLength`) would count two.
+ */
+const Text = (minLength: number, maxLength: number): Schema.Schema<string> =>
+  Schema.String.pipe(
+    Schema.filter(
+      (text) => {
+        const count = characterCount(text)
+        return (count >= minLength && count <= maxLength) ||
+          `Expected ${minLength === 0 ? "at most" : `${minLength} to`} ${maxLength} characters, got ${count}`
+      },
+      {
+        jsonSchema: minLength === 0 ? { maxLength } : { minLength, maxLength },
+        arbitrary: () => (fc) => fc.string({ unit: "binary", minLength, maxLength }),
+      },
+    ),
+  )
+
 /** The spec's `maxLength: 50` identifiers (account ids, alias names, price plan names). */
-const Identifier = Schema.String.pipe(Schema.maxLength(50))
+const Identifier = Text(0, 50)
 /** The spec's names: 3 to 255 characters. */
-const Name = Schema.String.pipe(Schema.minLength(3), Schema.maxLength(255))
+const Name = Text(3, 255)
 /** An alias in a request: 3 to 50 characters. */
-const AliasName = Schema.String.pipe(Schema.minLength(3), Schema.maxLength(50))
+const AliasName = Text(3, 50)
+/**
+ * The spec's `number`s (rates, thresholds): finite, since JSON has no NaN
+ * or Infinity (`JSON.stringify` would send `null`, which the spec rejects).
+ */
+const Amount = Schema.JsonNumber
 /** The spec's `order`: an integer from 1 to 10. */
 const Order = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10))
 
@@ -189,8 +221,8 @@ export interface UsageStrategy {
  * @since 0.1.0
  */
 export const UsageStrategy: Schema.Schema<UsageStrategy> = Schema.Struct({
-  rate: Schema.Number,
-  startAfter: Schema.Number,
+  rate: Amount,
+  startAfter: Amount,
   order: Order,
 }).annotations({ identifier: "UsageStrategy" })
 
@@ -238,7 +270,7 @@ export interface BundleStrategyUsageMetersValue {
  * @since 0.1.0
  */
 export const BundleStrategyUsageMetersValue: Schema.Schema<BundleStrategyUsageMetersValue> = Schema.Struct({
-  startAfter: Schema.Number,
+  startAfter: Amount,
 }).annotations({ identifier: "BundleStrategy_usageMeters_value" })
 
 /**
@@ -264,7 +296,7 @@ export interface BundleStrategy {
  */
 export const BundleStrategy: Schema.Schema<BundleStrategy> = Schema.Struct({
   name: AliasName,
-  rate: Schema.Number,
+  rate: Amount,
   order: Order,
   usageMeters: Schema.Record({ key: Schema.String, value: BundleStrategyUsageMetersValue }),
 }).annotations({ identifier: "BundleStrategy" })
@@ -583,5 +615,5 @@ export interface ErrorResponse {
  * @since 0.1.0
  */
 export const ErrorResponse: Schema.Schema<ErrorResponse> = Schema.Struct({
-  message: Schema.String.pipe(Schema.maxLength(500)),
+  message: Text(0, 500),
 }).annotations({ identifier: "ErrorResponse" })

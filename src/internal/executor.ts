@@ -1,7 +1,11 @@
 /**
- * The single place where a Togai request is built, sent, timed out and
- * decoded. Operations are data (an {@link Endpoint}); this module is the
- * machinery they share.
+ * The single place where a Togai request is built, sent, timed out,
+ * retried and decoded. Operations are data (an {@link Endpoint}); this
+ * module is the machinery they share.
+ *
+ * One call: check the input -> build the request -> (retry loop: wait for
+ * a rate-limit permit -> send and read the whole body under the per-attempt
+ * timeout -> map the status to a value or a tagged error) -> caller.
  *
  * @internal
  * @module
@@ -18,10 +22,14 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Schema from "effect/Schema"
 import * as Tracer from "effect/Tracer"
 import { Auth, type Credential } from "../Auth.ts"
-import { type Settings, TogaiConfig } from "../TogaiConfig.ts"
+import { RateLimit } from "../RateLimit.ts"
+import * as Retry from "../Retry.ts"
+import { type RetryPolicy, type Settings, TogaiConfig } from "../TogaiConfig.ts"
 import {
   BadRequest,
   DecodeError,
@@ -173,14 +181,51 @@ const describeCause = (cause: unknown): string => {
   return String(cause)
 }
 
+/**
+ * Error codes and messages that runtimes give a failure to connect, before
+ * any byte of the request was sent: Deno names hyper's connect phase
+ * ("client error (Connect)": refused, DNS, TLS handshake); Node's fetch
+ * (undici) and Bun set a `code`. Browsers say only "Failed to fetch", so
+ * there nothing is known to be unsent.
+ */
+const connectCodes = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ConnectionRefused",
+  "FailedToOpenSocket",
+])
+
+const failedToConnect = (cause: unknown): boolean => {
+  let current = cause
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current.message.includes("client error (Connect)")) return true
+    if ("code" in current && typeof current.code === "string" && connectCodes.has(current.code)) return true
+    current = current.cause
+  }
+  return false
+}
+
+/** How far a failed request got; see `TransportError.phase`. */
+const phaseOf = (error: HttpClientError.HttpClientError): TransportError["phase"] => {
+  if (error._tag === "ResponseError") return "body"
+  if (error.reason !== "Transport") return undefined
+  return failedToConnect(error.cause) ? "connect" : "send"
+}
+
 const transportError = (
-  operation: string,
+  endpoint: { readonly operation: string; readonly method: Method },
   error: HttpClientError.HttpClientError,
   credential: Credential,
 ): TransportError =>
   new TransportError({
-    operation,
+    operation: endpoint.operation,
+    method: endpoint.method,
     reason: scrub(`${error.reason} error: ${describeCause(error.cause ?? error)}`, credential),
+    phase: phaseOf(error),
   })
 
 /** Reads `message` from a `{"message": ...}` body; any other body has none. */
@@ -209,6 +254,7 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): D
 
 const statusError = (
   operation: string,
+  method: Method,
   status: number,
   body: string,
   header: (name: string) => string | undefined,
@@ -232,7 +278,7 @@ const statusError = (
         (now) => new RateLimited({ ...fields, retryAfter: parseRetryAfter(header("retry-after"), now) }),
       )
     default:
-      return Effect.succeed(new UnexpectedStatus(fields))
+      return Effect.succeed(new UnexpectedStatus({ ...fields, method }))
   }
 }
 
@@ -249,7 +295,10 @@ const maxTimerMillis = 2 ** 31 - 1
 const liveClock: Clock.Clock = Context.get(DefaultServices.liveServices, Clock.Clock)
 
 /**
- * Sends one attempt and reads the whole answer, under the timeout.
+ * Sends one attempt and reads the whole answer, under the timeout: the
+ * limit covers sending, the headers and every byte of the body, and
+ * running out interrupts the request, so the server sees the connection
+ * close.
  *
  * Through `FetchClient.layer`'s client, on the live clock, the exchange is
  * one `fetch` whose abort signal carries the deadline. Through any other
@@ -257,21 +306,21 @@ const liveClock: Clock.Clock = Context.get(DefaultServices.liveServices, Clock.C
  * read, and `Effect.timeoutFail`, which costs two forked fibers per call.
  * Both abort the request on timeout and on interruption.
  */
-const attempt = (
-  operation: string,
+const send = <A, Body>(
+  endpoint: Endpoint<A, Body>,
   client: HttpClient.HttpClient,
   clock: Clock.Clock,
   outgoing: Outgoing,
   settings: Settings,
   credential: Credential,
 ): Effect.Effect<Answer, TransportError | Timeout> => {
-  const timeout = () => new Timeout({ operation, timeout: settings.timeout })
+  const timeout = () =>
+    new Timeout({ operation: endpoint.operation, method: endpoint.method, timeout: settings.timeout })
   const lean = leanContext(client)
   if (lean !== undefined && clock === liveClock) {
     const millis = Duration.toMillis(settings.timeout)
     return Effect.mapBoth(exchange(lean, outgoing, millis > maxTimerMillis ? undefined : millis), {
-      onFailure: (error) =>
-        error instanceof DeadlineExceeded ? timeout() : transportError(operation, error, credential),
+      onFailure: (error) => error instanceof DeadlineExceeded ? timeout() : transportError(endpoint, error, credential),
       onSuccess: (answer): Answer => ({
         status: answer.status,
         header: (name) => answer.headers.get(name) ?? undefined,
@@ -290,10 +339,66 @@ const attempt = (
         return { status: response.status, header: (name) => headers[name], body }
       })
     ),
-    Effect.mapError((error) => transportError(operation, error, credential)),
+    Effect.mapError((error) => transportError(endpoint, error, credential)),
     Effect.timeoutFail({ duration: settings.timeout, onTimeout: timeout }),
   )
 }
+
+/** Says why a retry happens, in words safe for a log: tags, statuses and waits, never a body or a header. */
+const retryReason = (error: TogaiError): string => {
+  switch (error._tag) {
+    case "RateLimited":
+      return error.retryAfter === undefined
+        ? "429 Too Many Requests"
+        : `429 Too Many Requests (Retry-After ${Duration.toMillis(error.retryAfter)} ms)`
+    case "UnexpectedStatus":
+      return `${error.status} ${error._tag}`
+    case "TransportError":
+      return `${error._tag} (${error.phase ?? "unknown phase"})`
+    case "Timeout":
+      return `${error._tag} after ${Duration.toMillis(error.timeout)} ms`
+    default:
+      return error._tag
+  }
+}
+
+/** Makes a retry visible: a debug log line and an event on the operation's span. */
+const announceRetry = (
+  operation: string,
+  maxRetries: number,
+  step: Retry.Step,
+  error: TogaiError,
+): Effect.Effect<void> => {
+  const delayMillis = Math.round(Duration.toMillis(step.delay))
+  const reason = retryReason(error)
+  const attributes = {
+    "togai.operation": operation,
+    "togai.retry.number": step.retry,
+    "togai.retry.delay_ms": delayMillis,
+    "togai.retry.reason": reason,
+  }
+  return Effect.zipRight(
+    Effect.logDebug(`Togai.${operation}: retry ${step.retry} of ${maxRetries} in ${delayMillis} ms after ${reason}`)
+      .pipe(Effect.annotateLogs(attributes)),
+    Effect.flatMap(
+      Effect.currentSpan,
+      (span) => Effect.map(Clock.currentTimeNanos, (now) => span.event("togai.retry", now, attributes)),
+    ).pipe(Effect.ignore),
+  )
+}
+
+/**
+ * The client's own retry schedule: `Retry.schedule` for the policy, only
+ * while `Retry.isRetryable` says the failure is safe to retry, announcing
+ * each retry it grants.
+ */
+const retrySchedule = (operation: string, policy: RetryPolicy): Schedule.Schedule<unknown, TogaiError> =>
+  Schedule.intersect(Retry.schedule(policy), Schedule.identity<TogaiError>()).pipe(
+    Schedule.whileInput((error: TogaiError) => Retry.isRetryable(error)),
+    Schedule.onDecision(([step, error], decision) =>
+      ScheduleDecision.isContinue(decision) ? announceRetry(operation, policy.maxRetries, step, error) : Effect.void
+    ),
+  )
 
 const interpret = <A, Body>(
   endpoint: Endpoint<A, Body>,
@@ -302,7 +407,10 @@ const interpret = <A, Body>(
 ): Effect.Effect<A, StatusError | DecodeError> => {
   const { status, body } = answer
   if (status !== endpoint.successStatus) {
-    return Effect.flatMap(statusError(endpoint.operation, status, body, answer.header, credential), Effect.fail)
+    return Effect.flatMap(
+      statusError(endpoint.operation, endpoint.method, status, body, answer.header, credential),
+      Effect.fail,
+    )
   }
   let json: unknown
   try {
@@ -325,9 +433,10 @@ const interpret = <A, Body>(
 
 /**
  * Runs one operation: checks the input (failing with `InvalidRequest`
- * before anything is sent), sends the request, and turns the answer into
- * the decoded value or a tagged error. Runs in a span named
- * `Togai.<operation>`.
+ * before anything is sent), sends the request under the rate limit and the
+ * per-attempt timeout, retries what the settings' retry policy allows, and
+ * turns the answer into the decoded value or a tagged error. Runs in a span
+ * named `Togai.<operation>`.
  */
 export const execute = <A, Body>(
   endpoint: Endpoint<A, Body>,
@@ -368,12 +477,16 @@ export const execute = <A, Body>(
       headers: bodyText === undefined ? headers.withoutBody : headers.withBody,
       body: bodyText,
     }
-    return Effect.flatMap(attempt(endpoint.operation, client, clock, outgoing, settings, credential), (answer) => {
+    const limiter = Context.unsafeGet(context, RateLimit)
+    const attempt = Effect.flatMap(limiter(send(endpoint, client, clock, outgoing, settings, credential)), (answer) => {
       if (span._tag === "Some" && span.value._tag === "Span") {
         span.value.attribute("http.response.status_code", answer.status)
       }
       return interpret(endpoint, answer, credential)
     })
+    return settings.retry.maxRetries > 0
+      ? Effect.retry(attempt, retrySchedule(endpoint.operation, settings.retry))
+      : attempt
   }).pipe(
     // No stack trace: capturing one is an `Error` per call, whether tracing is on or off.
     Effect.withSpan(`Togai.${endpoint.operation}`, {

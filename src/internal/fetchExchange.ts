@@ -15,8 +15,9 @@
  *   the platform's attributes, with the headers of
  *   `Headers.currentRedactedNames` redacted, and propagates the trace
  *   context when `HttpClient.currentTracerPropagation` says so;
- * - failures are typed (`HttpClientError.RequestError`, reason `Transport`),
- *   and a deadline is a {@link DeadlineExceeded}.
+ * - failures are typed as the platform types them (`RequestError` with
+ *   reason `Transport` before an answer, `ResponseError` when the body breaks
+ *   off), and a deadline is a {@link DeadlineExceeded}.
  *
  * @internal
  * @module
@@ -26,6 +27,7 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as Context from "effect/Context"
@@ -80,7 +82,7 @@ const send = (
   outgoing: Outgoing,
   headers: Readonly<Record<string, string>>,
   timeoutMillis: number | undefined,
-): Effect.Effect<Answer, HttpClientError.RequestError | DeadlineExceeded> =>
+): Effect.Effect<Answer, HttpClientError.HttpClientError | DeadlineExceeded> =>
   Effect.async((resume) => {
     const controller = new AbortController()
     let timedOut = false
@@ -88,7 +90,7 @@ const send = (
       timedOut = true
       controller.abort()
     }, timeoutMillis)
-    const settle = (effect: Effect.Effect<Answer, HttpClientError.RequestError | DeadlineExceeded>) => {
+    const settle = (effect: Effect.Effect<Answer, HttpClientError.HttpClientError | DeadlineExceeded>) => {
       if (timer !== undefined) clearTimeout(timer)
       resume(effect)
     }
@@ -101,9 +103,24 @@ const send = (
       body: outgoing.body,
       signal: controller.signal,
     }).then(
-      (response) => response.text().then((body) => ({ status: response.status, headers: response.headers, body })),
-    ).then(
-      (answer) => settle(Effect.succeed(answer)),
+      (response) =>
+        response.text().then(
+          (body) => settle(Effect.succeed({ status: response.status, headers: response.headers, body })),
+          // The answer began but its body broke off: the platform's ResponseError, so the phase is known.
+          (cause: unknown) => {
+            const request = platformRequest(outgoing)
+            settle(
+              timedOut ? Effect.fail(new DeadlineExceeded()) : Effect.fail(
+                new HttpClientError.ResponseError({
+                  request,
+                  response: HttpClientResponse.fromWeb(request, response),
+                  reason: "Decode",
+                  cause,
+                }),
+              ),
+            )
+          },
+        ),
       (cause: unknown) =>
         settle(
           timedOut ? Effect.fail(new DeadlineExceeded()) : Effect.fail(
@@ -145,7 +162,7 @@ export const exchange = (
   buildContext: Context.Context<never>,
   outgoing: Outgoing,
   timeoutMillis: number | undefined,
-): Effect.Effect<Answer, HttpClientError.RequestError | DeadlineExceeded> =>
+): Effect.Effect<Answer, HttpClientError.HttpClientError | DeadlineExceeded> =>
   Effect.withFiberRuntime((fiber) => {
     // As the platform's fetch client does: the caller's context first, then the layer's.
     const context = fiber.getFiberRef(FiberRef.currentContext)

@@ -1,0 +1,93 @@
+/**
+ * `deno task node-check`: proves the package works from Node 20+, as JSR
+ * serves it to npm users (compiled to JavaScript with declarations).
+ *
+ * 1. Copies `mod.ts` and `src/` to `dist/node-check/package/` and compiles
+ *    `mod.ts` (the "." entry point) and every module it imports with
+ *    TypeScript (`tsc`, the version pinned in deno.json) to ESM
+ *    `.js` + `.d.ts`; relative `.ts` imports are rewritten to `.js`
+ *    (`rewriteRelativeImportExtensions`); `effect/...` and
+ *    `@effect/platform/...` resolve from a `node_modules` that npm installs
+ *    there, at the versions deno.json pins.
+ * 2. Runs `tools/node/smoke.mjs` under `node`: an account workflow over real
+ *    HTTP against a server it starts on 127.0.0.1, through `Togai.layer`
+ *    (`FetchHttpClient`).
+ * 3. Type-checks `tools/node/consumer.ts` against the emitted declarations
+ *    with `tsc`, as a Node user's editor would.
+ *
+ * Exits non-zero if any step fails.
+ */
+import { installPinned, step } from "./pinned.ts"
+
+const root = new URL("../", import.meta.url)
+const work = new URL("dist/node-check/", root)
+const pkg = new URL("package/", work)
+
+const copyTree = async (from: URL, to: URL): Promise<void> => {
+  await Deno.mkdir(to, { recursive: true })
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isDirectory) await copyTree(new URL(`${entry.name}/`, from), new URL(`${entry.name}/`, to))
+    else if (entry.name.endsWith(".ts")) await Deno.copyFile(new URL(entry.name, from), new URL(entry.name, to))
+  }
+}
+
+await Deno.remove(pkg, { recursive: true }).catch(() => {})
+await copyTree(new URL("src/", root), new URL("src/", pkg))
+await Deno.copyFile(new URL("mod.ts", root), new URL("mod.ts", pkg))
+await Deno.mkdir(new URL("consumer/", work), { recursive: true })
+await Deno.copyFile(new URL("tools/node/smoke.mjs", root), new URL("smoke.mjs", work))
+await Deno.copyFile(new URL("tools/node/consumer.ts", root), new URL("consumer/consumer.ts", work))
+
+// The package as npm users get it: named as on JSR, ESM, its entry point compiled.
+await installPinned(work, {
+  name: "@effect-togai/client",
+  private: true,
+  type: "module",
+  exports: { ".": { types: "./dist/mod.d.ts", default: "./dist/mod.js" } },
+}, { dependencies: ["effect", "@effect/platform"], devDependencies: ["typescript"] })
+const compilerOptions = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  lib: ["ES2022", "DOM", "DOM.Iterable"],
+  strict: true,
+  skipLibCheck: true,
+  types: [],
+}
+await Deno.writeTextFile(
+  new URL("tsconfig.json", work),
+  JSON.stringify({
+    compilerOptions: {
+      ...compilerOptions,
+      rootDir: "package",
+      outDir: "dist",
+      declaration: true,
+      allowImportingTsExtensions: true,
+      rewriteRelativeImportExtensions: true,
+    },
+    // The "." entry point and what it imports. ("./testing", the simulator, is Deno-and-node:http code, not checked here.)
+    files: ["package/mod.ts"],
+  }),
+)
+await Deno.writeTextFile(
+  new URL("consumer/tsconfig.json", work),
+  // The consumer is as strict as a careful Node project gets; the library compiles with Deno's own defaults.
+  JSON.stringify({
+    compilerOptions: { ...compilerOptions, exactOptionalPropertyTypes: true, noEmit: true },
+    include: ["consumer.ts"],
+  }),
+)
+
+await Deno.remove(new URL("dist/", work), { recursive: true }).catch(() => {})
+await step("node-check: tsc: compile mod.ts and src/ to ESM with declarations", "node", [
+  "node_modules/typescript/bin/tsc",
+  "-p",
+  "tsconfig.json",
+], work)
+await step("node-check: node: account workflow over HTTP on 127.0.0.1", "node", ["smoke.mjs"], work)
+await step("node-check: tsc: type-check a consumer against the declarations", "node", [
+  "../node_modules/typescript/bin/tsc",
+  "-p",
+  "tsconfig.json",
+], new URL("consumer/", work))
+console.log("node-check: ok")
