@@ -44,6 +44,7 @@ import {
   Unauthorized,
   UnexpectedStatus,
 } from "../TogaiError.ts"
+import { responseDecoder } from "./fastDecode.ts"
 import { DeadlineExceeded, exchange, leanContext, type Outgoing } from "./fetchExchange.ts"
 import { userAgent } from "./version.ts"
 
@@ -93,7 +94,7 @@ export const endpoint = <A, I, Body = never, BodyI = never>(options: {
     encodeBody: requestSchema === undefined
       ? () => Either.void
       : Schema.encodeEither(requestSchema, { errors: "all", onExcessProperty: "error" }),
-    decodeResponse: Schema.decodeUnknownEither(responseSchema, { errors: "all", onExcessProperty: "ignore" }),
+    decodeResponse: responseDecoder(responseSchema),
   }
 }
 
