@@ -362,12 +362,14 @@ try {
   if (sink === 0) throw new Error("nothing decoded")
   const parse = d.get("parse")?.wall ?? NaN
   const decode = d.get("decode")?.wall ?? NaN
+  const schemaDecode = d.get("schema")?.wall ?? NaN
   row("decode a page of 1,000 accounts", "JSON.parse", `${fixed(parse)} µs`, "1.00x", "", "")
+  row("", "JSON.parse + the client's decoder", `${fixed(decode)} µs`, `${fixed(decode / parse, 2)}x`, "", "")
   row(
     "",
-    "JSON.parse + Schemas.AccountPaginatedResponse",
-    `${fixed(decode)} µs`,
-    `${fixed(decode / parse, 2)}x`,
+    "JSON.parse + Schema.decodeUnknownEither (AccountPaginatedResponse)",
+    `${fixed(schemaDecode)} µs`,
+    `${fixed(schemaDecode / parse, 2)}x`,
     "",
     "",
   )

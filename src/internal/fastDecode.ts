@@ -35,6 +35,25 @@ const isPrimitive = (ast: AST.AST): boolean =>
   ast._tag === "Literal" || ast._tag === "StringKeyword" || ast._tag === "NumberKeyword" ||
   ast._tag === "BooleanKeyword" || ast._tag === "UndefinedKeyword"
 
+/** Whether the schema fails on `undefined` whatever it is: then a union with `undefined` is a plain choice. */
+const rejectsUndefined = (ast: AST.AST): boolean => {
+  switch (ast._tag) {
+    case "StringKeyword":
+    case "NumberKeyword":
+    case "BooleanKeyword":
+    case "TupleType":
+      return true
+    case "Literal":
+      return ast.literal !== undefined
+    case "TypeLiteral":
+      return ast.propertySignatures.length > 0 || ast.indexSignatures.length > 0
+    case "Refinement":
+      return rejectsUndefined(ast.from)
+    default:
+      return false
+  }
+}
+
 /** The schema's own decoder for a node the fast path does not know. */
 const slow = (ast: AST.AST): Fast => {
   const decode = Schema.decodeUnknownEither(Schema.make(ast), options)
@@ -60,6 +79,12 @@ const compile = (ast: AST.AST): Fast => {
       return (input) => input === literal ? input : reject
     }
     case "Union": {
+      // `Schema.optional(X)`: X or undefined, and X never accepts undefined, so at most one member can.
+      const defined = ast.types.filter((member) => member._tag !== "UndefinedKeyword")
+      if (defined.length === 1 && ast.types.length === 2 && rejectsUndefined(defined[0])) {
+        const member = compile(defined[0])
+        return (input) => input === undefined ? input : member(input)
+      }
       // Members that are primitives output their input, so trying them in order is what the schema does.
       if (!ast.types.every(isPrimitive)) return slow(ast)
       const members = ast.types.map(compile)
