@@ -14,7 +14,9 @@
  * costs an edge function.
  */
 import * as Effect from "effect/Effect"
-import { Accounts, Togai } from "@effect-togai/client"
+// One entry point per module, so the bundle holds what this handler uses and no more (see README, Runtimes).
+import * as Accounts from "@effect-togai/client/Accounts"
+import * as Togai from "@effect-togai/client/Togai"
 
 export default {
   fetch(request: Request): Promise<Response> {

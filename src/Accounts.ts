@@ -29,7 +29,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { Auth } from "./Auth.ts"
-import { accounts } from "./internal/endpoints.ts"
+import * as endpoints from "./internal/endpoints.ts"
 import { execute } from "./internal/executor.ts"
 import { InvalidRequest, PaginationError, type TogaiError } from "./TogaiError.ts"
 import type {
@@ -65,7 +65,7 @@ export const createAccount = (
   customerId: string,
   body: CreateAccountRequest,
 ): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(accounts.createAccount, { params: { customer_id: customerId }, body })
+  execute(endpoints.createAccount, { params: { customer_id: customerId }, body })
 
 /**
  * Gets one account (`GET /customers/{customer_id}/accounts/{account_id}`).
@@ -86,7 +86,7 @@ export const getAccount = (
   customerId: string,
   accountId: string,
 ): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(accounts.getAccount, { params: { customer_id: customerId, account_id: accountId } })
+  execute(endpoints.getAccount, { params: { customer_id: customerId, account_id: accountId } })
 
 /**
  * Which page of accounts to get.
@@ -116,9 +116,9 @@ export const getAccounts = (
   customerId: string,
   options: PageOptions = {},
 ): Effect.Effect<AccountPaginatedResponse, TogaiError, HttpClient.HttpClient | Auth> => {
-  const problem = pageSizeProblem(accounts.getAccounts.operation, options.pageSize)
+  const problem = pageSizeProblem(endpoints.getAccounts.operation, options.pageSize)
   if (problem !== undefined) return Effect.fail(problem)
-  return execute(accounts.getAccounts, {
+  return execute(endpoints.getAccounts, {
     params: { customer_id: customerId },
     query: {
       nextToken: options.nextToken,
@@ -165,7 +165,7 @@ export const stream = (
             const token = page.nextToken
             if (token === undefined || token === "") return Effect.succeed([accountsOnPage, Option.none()])
             if (seen.has(token)) {
-              return Effect.fail(new PaginationError({ operation: accounts.getAccounts.operation, nextToken: token }))
+              return Effect.fail(new PaginationError({ operation: endpoints.getAccounts.operation, nextToken: token }))
             }
             seen.add(token)
             return Effect.succeed([accountsOnPage, Option.some(token)])
@@ -184,7 +184,7 @@ export const updateAccount = (
   accountId: string,
   body: UpdateAccountRequest,
 ): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(accounts.updateAccount, { params: { customer_id: customerId, account_id: accountId }, body })
+  execute(endpoints.updateAccount, { params: { customer_id: customerId, account_id: accountId }, body })
 
 /**
  * Deletes an account (`DELETE /customers/{customer_id}/accounts/{account_id}`).
@@ -195,7 +195,7 @@ export const deleteAccount = (
   customerId: string,
   accountId: string,
 ): Effect.Effect<BaseSuccessResponse, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(accounts.deleteAccount, { params: { customer_id: customerId, account_id: accountId } })
+  execute(endpoints.deleteAccount, { params: { customer_id: customerId, account_id: accountId } })
 
 /**
  * Adds aliases to an account (`POST .../accounts/{account_id}/add_aliases`).
@@ -215,7 +215,7 @@ export const addAliases = (
   accountId: string,
   body: AddAccountAliasesRequest,
 ): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(accounts.addAliases, { params: { customer_id: customerId, account_id: accountId }, body })
+  execute(endpoints.addAliases, { params: { customer_id: customerId, account_id: accountId }, body })
 
 /**
  * Removes aliases from an account (`POST .../accounts/{account_id}/remove_aliases`).
@@ -227,7 +227,7 @@ export const removeAliases = (
   accountId: string,
   body: RemoveAccountAliasesRequest,
 ): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(accounts.removeAliases, { params: { customer_id: customerId, account_id: accountId }, body })
+  execute(endpoints.removeAliases, { params: { customer_id: customerId, account_id: accountId }, body })
 
 /**
  * Associates a price plan with an account (`POST
@@ -253,4 +253,4 @@ export const associatePricePlan = (
   accountId: string,
   body: AssociatePricePlanRequest,
 ): Effect.Effect<AssociatePricePlanResponse, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(accounts.associatePricePlan, { params: { customer_id: customerId, account_id: accountId }, body })
+  execute(endpoints.associatePricePlan, { params: { customer_id: customerId, account_id: accountId }, body })

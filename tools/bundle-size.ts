@@ -16,6 +16,7 @@ import { installPinned } from "./pinned.ts"
 
 const root = new URL("../", import.meta.url)
 const work = new URL("dist/bundle-size/", root)
+const packageExports: Record<string, string> = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).exports
 
 await installPinned(work, { private: true }, { dependencies: ["effect", "@effect/platform"] })
 
@@ -46,11 +47,16 @@ const measure = async (entry: string): Promise<Measured> => {
     write: false,
     nodePaths: [new URL("node_modules/", work).pathname],
     logLevel: "error",
-    // The example imports the package by name, as a user would; here that name is this repository's mod.ts.
+    // The example imports the package by name, as a user would; here that name is this repository's exports.
     plugins: [{
       name: "self",
       setup: (build) =>
-        build.onResolve({ filter: /^@effect-togai\/client$/ }, () => ({ path: new URL("mod.ts", root).pathname })),
+        build.onResolve({ filter: /^@effect-togai\/client(\/|$)/ }, (args) => {
+          const target = packageExports[`.${args.path.slice("@effect-togai/client".length)}`]
+          return target === undefined
+            ? { errors: [{ text: `${args.path} is not an entry point in deno.json's exports` }] }
+            : { path: new URL(target, root).pathname }
+        }),
     }],
   })
   const [output] = result.outputFiles

@@ -42,18 +42,18 @@ const Text = (minLength: number, maxLength: number): Schema.Schema<string> =>
   )
 
 /** The spec's `maxLength: 50` identifiers (account ids, alias names, price plan names). */
-const Identifier = Text(0, 50)
+const Identifier = /* @__PURE__ */ Text(0, 50)
 /** The spec's names: 3 to 255 characters. */
-const Name = Text(3, 255)
+const Name = /* @__PURE__ */ Text(3, 255)
 /** An alias in a request: 3 to 50 characters. */
-const AliasName = Text(3, 50)
+const AliasName = /* @__PURE__ */ Text(3, 50)
 /**
  * The spec's `number`s (rates, thresholds): finite, since JSON has no NaN
  * or Infinity (`JSON.stringify` would send `null`, which the spec rejects).
  */
-const Amount = Schema.JsonNumber
+const Amount = /* @__PURE__ */ Schema.JsonNumber
 /** The spec's `order`: an integer from 1 to 10. */
-const Order = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10))
+const Order = /* @__PURE__ */ Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10))
 
 /**
  * Whether an account or an alias is in use.
@@ -67,7 +67,7 @@ export type AccountStatus = "ACTIVE" | "ARCHIVED"
  *
  * @since 0.1.0
  */
-export const AccountStatus: Schema.Schema<AccountStatus> = Schema.Literal("ACTIVE", "ARCHIVED")
+export const AccountStatus: Schema.Schema<AccountStatus> = /* @__PURE__ */ Schema.Literal("ACTIVE", "ARCHIVED")
 
 /**
  * An alias of an account and its status (spec: `AccountAliases`).
@@ -86,7 +86,7 @@ export interface AccountAliases {
  *
  * @since 0.1.0
  */
-export const AccountAliases: Schema.Schema<AccountAliases> = Schema.Struct({
+export const AccountAliases: Schema.Schema<AccountAliases> = /* @__PURE__ */ Schema.Struct({
   alias: Schema.optional(Identifier),
   status: Schema.optional(AccountStatus),
 }).annotations({ identifier: "AccountAliases" })
@@ -112,7 +112,7 @@ export interface Account {
  *
  * @since 0.1.0
  */
-export const Account: Schema.Schema<Account> = Schema.Struct({
+export const Account: Schema.Schema<Account> = /* @__PURE__ */ Schema.Struct({
   id: Identifier,
   name: Name,
   aliases: Schema.optional(Schema.Array(AccountAliases).pipe(Schema.maxItems(10))),
@@ -138,7 +138,7 @@ export interface CreateAccountRequest {
  *
  * @since 0.1.0
  */
-export const CreateAccountRequest: Schema.Schema<CreateAccountRequest> = Schema.Struct({
+export const CreateAccountRequest: Schema.Schema<CreateAccountRequest> = /* @__PURE__ */ Schema.Struct({
   id: Identifier,
   name: Name,
   aliases: Schema.optional(Schema.Array(AliasName).pipe(Schema.maxItems(10))),
@@ -159,7 +159,7 @@ export interface UpdateAccountRequest {
  *
  * @since 0.1.0
  */
-export const UpdateAccountRequest: Schema.Schema<UpdateAccountRequest> = Schema.Struct({
+export const UpdateAccountRequest: Schema.Schema<UpdateAccountRequest> = /* @__PURE__ */ Schema.Struct({
   name: Schema.optional(Name),
 }).annotations({ identifier: "UpdateAccountRequest" })
 
@@ -178,7 +178,7 @@ export interface AddAccountAliasesRequest {
  *
  * @since 0.1.0
  */
-export const AddAccountAliasesRequest: Schema.Schema<AddAccountAliasesRequest> = Schema.Struct({
+export const AddAccountAliasesRequest: Schema.Schema<AddAccountAliasesRequest> = /* @__PURE__ */ Schema.Struct({
   aliases: Schema.optional(Schema.Array(AliasName).pipe(Schema.minItems(1), Schema.maxItems(10))),
 }).annotations({ identifier: "AddAccountAliasesRequest" })
 
@@ -197,7 +197,7 @@ export interface RemoveAccountAliasesRequest {
  *
  * @since 0.1.0
  */
-export const RemoveAccountAliasesRequest: Schema.Schema<RemoveAccountAliasesRequest> = Schema.Struct({
+export const RemoveAccountAliasesRequest: Schema.Schema<RemoveAccountAliasesRequest> = /* @__PURE__ */ Schema.Struct({
   aliases: Schema.optional(Schema.Array(AliasName).pipe(Schema.minItems(1), Schema.maxItems(10))),
 }).annotations({ identifier: "RemoveAccountAliasesRequest" })
 
@@ -220,7 +220,7 @@ export interface UsageStrategy {
  *
  * @since 0.1.0
  */
-export const UsageStrategy: Schema.Schema<UsageStrategy> = Schema.Struct({
+export const UsageStrategy: Schema.Schema<UsageStrategy> = /* @__PURE__ */ Schema.Struct({
   rate: Amount,
   startAfter: Amount,
   order: Order,
@@ -247,7 +247,7 @@ export interface RateCardUsageValue {
  *
  * @since 0.1.0
  */
-export const RateCardUsageValue: Schema.Schema<RateCardUsageValue> = Schema.Struct({
+export const RateCardUsageValue: Schema.Schema<RateCardUsageValue> = /* @__PURE__ */ Schema.Struct({
   name: Schema.String,
   rateStrategy: Schema.Literal("FLAT", "PER_UNIT"),
   slabStrategy: Schema.Literal("TIER"),
@@ -269,9 +269,10 @@ export interface BundleStrategyUsageMetersValue {
  *
  * @since 0.1.0
  */
-export const BundleStrategyUsageMetersValue: Schema.Schema<BundleStrategyUsageMetersValue> = Schema.Struct({
-  startAfter: Amount,
-}).annotations({ identifier: "BundleStrategy_usageMeters_value" })
+export const BundleStrategyUsageMetersValue: Schema.Schema<BundleStrategyUsageMetersValue> = /* @__PURE__ */ Schema
+  .Struct({
+    startAfter: Amount,
+  }).annotations({ identifier: "BundleStrategy_usageMeters_value" })
 
 /**
  * One bundle of a bundle price plan (spec: `BundleStrategy`).
@@ -294,7 +295,7 @@ export interface BundleStrategy {
  *
  * @since 0.1.0
  */
-export const BundleStrategy: Schema.Schema<BundleStrategy> = Schema.Struct({
+export const BundleStrategy: Schema.Schema<BundleStrategy> = /* @__PURE__ */ Schema.Struct({
   name: AliasName,
   rate: Amount,
   order: Order,
@@ -320,7 +321,7 @@ export interface RateCardBundle {
  *
  * @since 0.1.0
  */
-export const RateCardBundle: Schema.Schema<RateCardBundle> = Schema.Struct({
+export const RateCardBundle: Schema.Schema<RateCardBundle> = /* @__PURE__ */ Schema.Struct({
   rateStrategy: Schema.Literal("FLAT"),
   slabStrategy: Schema.Literal("TIER"),
   bundles: Schema.Array(BundleStrategy).pipe(Schema.minItems(1), Schema.maxItems(10)),
@@ -345,7 +346,7 @@ export interface RateCard {
  *
  * @since 0.1.0
  */
-export const RateCard: Schema.Schema<RateCard> = Schema.Struct({
+export const RateCard: Schema.Schema<RateCard> = /* @__PURE__ */ Schema.Struct({
   type: Schema.Literal("USAGE", "BUNDLE"),
   usageConfig: Schema.optional(Schema.Record({ key: Schema.String, value: RateCardUsageValue })),
   bundleConfig: Schema.optional(RateCardBundle),
@@ -395,7 +396,7 @@ export interface AssociatePricePlanRequestEncoded {
 export const AssociatePricePlanRequest: Schema.Schema<
   AssociatePricePlanRequest,
   AssociatePricePlanRequestEncoded
-> = Schema.Struct({
+> = /* @__PURE__ */ Schema.Struct({
   pricePlanName: Identifier,
   effectiveFrom: Schema.optional(TogaiDate),
   effectiveUntil: Schema.optional(TogaiDate),
@@ -446,7 +447,7 @@ export interface PlanOverrideEncoded {
  *
  * @since 0.1.0
  */
-export const PlanOverride: Schema.Schema<PlanOverride, PlanOverrideEncoded> = Schema.Struct({
+export const PlanOverride: Schema.Schema<PlanOverride, PlanOverrideEncoded> = /* @__PURE__ */ Schema.Struct({
   pricePlanName: Schema.String,
   override: Schema.optionalWith(RateCard, { nullable: true }),
   startDate: TogaiDateTime,
@@ -489,7 +490,7 @@ export interface AssociatePricePlanResponseEncoded {
 export const AssociatePricePlanResponse: Schema.Schema<
   AssociatePricePlanResponse,
   AssociatePricePlanResponseEncoded
-> = Schema.Struct({
+> = /* @__PURE__ */ Schema.Struct({
   accountId: Identifier,
   accountName: Schema.String,
   pricingSchedules: Schema.Array(PlanOverride),
@@ -520,7 +521,7 @@ export interface PaginationOptionsEncoded {
   readonly sortOrder?: "ASC" | "DESC" | "asc" | "desc" | undefined
 }
 
-const SortOrder = Schema.transform(
+const SortOrder = /* @__PURE__ */ Schema.transform(
   Schema.Literal("ASC", "DESC", "asc", "desc"),
   Schema.Literal("ASC", "DESC"),
   {
@@ -535,10 +536,11 @@ const SortOrder = Schema.transform(
  *
  * @since 0.1.0
  */
-export const PaginationOptions: Schema.Schema<PaginationOptions, PaginationOptionsEncoded> = Schema.Struct({
-  pageSize: Schema.optional(Schema.Int),
-  sortOrder: Schema.optional(SortOrder),
-}).annotations({ identifier: "PaginationOptions" })
+export const PaginationOptions: Schema.Schema<PaginationOptions, PaginationOptionsEncoded> = /* @__PURE__ */ Schema
+  .Struct({
+    pageSize: Schema.optional(Schema.Int),
+    sortOrder: Schema.optional(SortOrder),
+  }).annotations({ identifier: "PaginationOptions" })
 
 /**
  * One page of a customer's accounts (spec: `AccountPaginatedResponse`).
@@ -573,12 +575,13 @@ export interface AccountPaginatedResponseEncoded {
  *
  * @since 0.1.0
  */
-export const AccountPaginatedResponse: Schema.Schema<AccountPaginatedResponse, AccountPaginatedResponseEncoded> = Schema
-  .Struct({
-    data: Schema.optional(Schema.Array(Account)),
-    nextToken: Schema.optional(Schema.String),
-    context: Schema.optional(PaginationOptions),
-  }).annotations({ identifier: "AccountPaginatedResponse" })
+export const AccountPaginatedResponse: Schema.Schema<AccountPaginatedResponse, AccountPaginatedResponseEncoded> =
+  /* @__PURE__ */ Schema
+    .Struct({
+      data: Schema.optional(Schema.Array(Account)),
+      nextToken: Schema.optional(Schema.String),
+      context: Schema.optional(PaginationOptions),
+    }).annotations({ identifier: "AccountPaginatedResponse" })
 
 /**
  * The answer to a delete (spec: `BaseSuccessResponse`).
@@ -595,7 +598,7 @@ export interface BaseSuccessResponse {
  *
  * @since 0.1.0
  */
-export const BaseSuccessResponse: Schema.Schema<BaseSuccessResponse> = Schema.Struct({
+export const BaseSuccessResponse: Schema.Schema<BaseSuccessResponse> = /* @__PURE__ */ Schema.Struct({
   success: Schema.Boolean,
 }).annotations({ identifier: "BaseSuccessResponse" })
 
@@ -614,6 +617,6 @@ export interface ErrorResponse {
  *
  * @since 0.1.0
  */
-export const ErrorResponse: Schema.Schema<ErrorResponse> = Schema.Struct({
+export const ErrorResponse: Schema.Schema<ErrorResponse> = /* @__PURE__ */ Schema.Struct({
   message: Text(0, 500),
 }).annotations({ identifier: "ErrorResponse" })

@@ -12,10 +12,13 @@ import * as Schema from "effect/Schema"
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** The instants that a `YYYY-MM-DD` can name: years 0000 to 9999. */
-const dateRange = { min: new Date("0000-01-01T00:00:00.000Z"), max: new Date("9999-12-31T23:59:59.999Z") }
+const dateRange = {
+  min: /* @__PURE__ */ new Date("0000-01-01T00:00:00.000Z"),
+  max: /* @__PURE__ */ new Date("9999-12-31T23:59:59.999Z"),
+}
 
 /** A `DateTime.Utc` whose generated values (`Arbitrary.make`) are ones a `YYYY-MM-DD` can carry. */
-const DateTimeUtcInDateRange = Schema.DateTimeUtcFromSelf.annotations({
+const DateTimeUtcInDateRange = /* @__PURE__ */ Schema.DateTimeUtcFromSelf.annotations({
   arbitrary: () => (fc) => fc.date({ ...dateRange, noInvalidDate: true }).map((date) => DateTime.unsafeFromDate(date)),
 })
 
@@ -38,7 +41,7 @@ const DateTimeUtcInDateRange = Schema.DateTimeUtcFromSelf.annotations({
  *
  * @since 0.1.0
  */
-export const TogaiDate: Schema.Schema<DateTime.Utc, string> = Schema.transformOrFail(
+export const TogaiDate: Schema.Schema<DateTime.Utc, string> = /* @__PURE__ */ Schema.transformOrFail(
   Schema.String.annotations({ jsonSchema: { type: "string", format: "date" } }),
   DateTimeUtcInDateRange,
   {
@@ -102,7 +105,7 @@ const normaliseDateTime = (input: string): string => {
  *
  * @since 0.1.0
  */
-export const TogaiDateTime: Schema.Schema<DateTime.Utc, string> = Schema.transformOrFail(
+export const TogaiDateTime: Schema.Schema<DateTime.Utc, string> = /* @__PURE__ */ Schema.transformOrFail(
   Schema.String.annotations({ jsonSchema: { type: "string", format: "date-time" } }),
   Schema.DateTimeUtcFromSelf,
   {
