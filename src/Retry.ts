@@ -35,7 +35,7 @@ import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
-import { defaultRetryPolicy } from "./TogaiConfig.ts"
+import { defaultRetryPolicy, type RetryPolicyInput } from "./TogaiConfig.ts"
 import { RateLimited, Timeout, TransportError, UnexpectedStatus } from "./TogaiError.ts"
 
 /** Methods whose request can be sent twice with the effect of once (Togai's PATCH sets fields; it does not add). */
@@ -81,26 +81,12 @@ export const isRetryable = (error: unknown): boolean => {
 }
 
 /**
- * The options of {@link schedule}; each has the default of
- * `TogaiConfig.defaultRetryPolicy`.
+ * The options of {@link schedule}: the same fields as the client's retry
+ * policy, each with the default of `TogaiConfig.defaultRetryPolicy`.
  *
  * @since 0.1.0
  */
-export interface ScheduleOptions {
-  /** How many retries after the first attempt (default 2; 0 retries nothing). */
-  readonly maxRetries?: number | undefined
-  /** The first backoff wait (default 500 ms); it doubles with each retry. */
-  readonly baseDelay?: Duration.DurationInput | undefined
-  /** No backoff wait is longer than this (default 8 s). */
-  readonly maxDelay?: Duration.DurationInput | undefined
-  /**
-   * The longest `Retry-After` honoured by waiting (default 60 s). When a
-   * `RateLimited` error asks for longer, the schedule stops and the
-   * `RateLimited` error is the result: sleeping for an hour is rarely what
-   * a program wants.
-   */
-  readonly maxRetryAfter?: Duration.DurationInput | undefined
-}
+export type ScheduleOptions = RetryPolicyInput
 
 /**
  * What the schedule decided for one failure: which retry comes next and

@@ -98,13 +98,18 @@ export const defaultSettings: Settings = {
  * @since 0.1.0
  */
 export interface RetryPolicyInput {
-  /** How many times a request is retried after its first attempt (0 turns retries off). */
+  /** How many retries after the first attempt (default 2; 0 retries nothing). */
   readonly maxRetries?: number | undefined
-  /** The first backoff wait. */
+  /** The first backoff wait (default 500 ms); it doubles with each retry. */
   readonly baseDelay?: Duration.DurationInput | undefined
-  /** The longest single backoff wait. */
+  /** No backoff wait is longer than this (default 8 s). */
   readonly maxDelay?: Duration.DurationInput | undefined
-  /** The longest `Retry-After` honoured by waiting. */
+  /**
+   * The longest `Retry-After` honoured by waiting (default 60 s). When a
+   * `RateLimited` error asks for longer, retrying stops and the
+   * `RateLimited` error is the result: sleeping for an hour is rarely what
+   * a program wants.
+   */
   readonly maxRetryAfter?: Duration.DurationInput | undefined
 }
 
