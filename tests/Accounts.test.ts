@@ -472,3 +472,16 @@ Deno.test("the token never appears in any error, its message, its JSON or its ca
   for (const cause of causes) assert.ok(!cause.includes(token), `token leaked in: ${cause}`)
   assert.match(String(errors[0]), /you sent Bearer <redacted>/, "an echoed header is scrubbed, the rest kept")
 })
+
+Deno.test("path parameter lengths count characters, as the spec's maxLength does, not UTF-16 units", async () => {
+  await using server = startServer(() => json(200, account))
+  const thirtyEmoji = "🧾".repeat(30) // 30 characters, 60 UTF-16 units: within maxLength 50
+  success(await run(Accounts.getAccount(thirtyEmoji, "ACC00001"), server.url))
+  assert.equal(server.requests.length, 1)
+  assert.equal(decodeURIComponent(server.requests[0].rawPath.split("/")[2]), thirtyEmoji)
+
+  const error = failure(await run(Accounts.getAccount("🧾".repeat(51), "ACC00001"), server.url))
+  assert.equal(error._tag, "InvalidRequest")
+  assert.match(error.message, /customer_id: expected at most 50 characters, got 51/)
+  assert.equal(server.requests.length, 1, "nothing more was sent")
+})

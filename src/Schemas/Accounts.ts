@@ -12,14 +12,8 @@
  */
 import type * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
+import { characterCount, hasLengthBetween } from "../internal/text.ts"
 import { TogaiDate, TogaiDateTime } from "./Dates.ts"
-
-/** The length of a text as JSON Schema counts it: in characters (Unicode code points), not UTF-16 units. */
-const characterCount = (text: string): number => {
-  let count = 0
-  for (const _ of text) count++
-  return count
-}
 
 /**
  * A string of `minLength` to `maxLength` characters, counted as the spec's
@@ -29,11 +23,11 @@ const characterCount = (text: string): number => {
 const Text = (minLength: number, maxLength: number): Schema.Schema<string> =>
   Schema.String.pipe(
     Schema.filter(
-      (text) => {
-        const count = characterCount(text)
-        return (count >= minLength && count <= maxLength) ||
-          `Expected ${minLength === 0 ? "at most" : `${minLength} to`} ${maxLength} characters, got ${count}`
-      },
+      (text) =>
+        hasLengthBetween(text, minLength, maxLength) ||
+        `Expected ${minLength === 0 ? "at most" : `${minLength} to`} ${maxLength} characters, got ${
+          characterCount(text)
+        }`,
       {
         jsonSchema: minLength === 0 ? { maxLength } : { minLength, maxLength },
         arbitrary: () => (fc) => fc.string({ unit: "binary", minLength, maxLength }),

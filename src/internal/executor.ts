@@ -46,6 +46,7 @@ import {
 } from "../TogaiError.ts"
 import { responseDecoder } from "./fastDecode.ts"
 import { DeadlineExceeded, exchange, leanContext, type Outgoing } from "./fetchExchange.ts"
+import { characterCount, hasLengthBetween } from "./text.ts"
 import { userAgent } from "./version.ts"
 
 /** The HTTP methods Togai's operations use. */
@@ -117,8 +118,8 @@ const checkPathParam = (name: string, value: unknown): string | undefined => {
   if (value === "") return `${name}: must not be empty`
   // "." and ".." are dot segments: URL parsers remove them, even percent-encoded.
   if (value === "." || value === "..") return `${name}: "${value}" cannot be sent as a path segment`
-  if (value.length > pathParamMaxLength) {
-    return `${name}: expected at most ${pathParamMaxLength} characters, got ${value.length}`
+  if (!hasLengthBetween(value, 0, pathParamMaxLength)) {
+    return `${name}: expected at most ${pathParamMaxLength} characters, got ${characterCount(value)}`
   }
   return undefined
 }
