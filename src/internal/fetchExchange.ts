@@ -29,14 +29,20 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import { constFalse } from "effect/Function"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type * as Tracer from "effect/Tracer"
+import * as Tracer from "effect/Tracer"
 
 /** What the executor needs of an answer: its status, headers and whole body. */
 export interface Answer {
@@ -48,8 +54,15 @@ export interface Answer {
 /** One request, as the executor builds it. */
 export interface Outgoing {
   readonly method: HttpMethod
+  /** `baseUrl + path + query`. */
   readonly url: string
-  /** Lower-case names. */
+  /** The settings' base URL, without a trailing slash. */
+  readonly baseUrl: string
+  /** The operation's path, percent-encoded, from `/`. */
+  readonly path: string
+  /** `""`, or the encoded query from `?`. */
+  readonly query: string
+  /** Lower-case names; the same object for every call with one credential. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: string | undefined
 }
@@ -58,6 +71,9 @@ export interface Outgoing {
 export class DeadlineExceeded {
   readonly _tag = "DeadlineExceeded"
 }
+
+/** Why an exchange failed: as the platform types it, or the deadline. */
+export type Failure = HttpClientError.HttpClientError | DeadlineExceeded
 
 /**
  * The clients whose requests may take the lean path (`FetchClient.layer`'s,
@@ -75,24 +91,201 @@ const platformRequest = (outgoing: Outgoing): HttpClientRequest.HttpClientReques
     headers: outgoing.headers,
   })
 
-/** Sends and reads, with abort on interruption and on the deadline. */
-const send = (
-  fetchFunction: typeof globalThis.fetch,
-  init: globalThis.RequestInit | undefined,
-  outgoing: Outgoing,
+const isRedacted = (name: string, redacted: ReadonlyArray<string | RegExp>): boolean => {
+  for (const key of redacted) {
+    if (typeof key === "string" ? key.toLowerCase() === name : key.test(name)) return true
+  }
+  return false
+}
+
+const redactedText = (value: string): string => String(Redacted.make(value))
+
+/**
+ * The request header attributes of a span, as the platform records them,
+ * the names of `Headers.currentRedactedNames` as `<redacted>`. The headers
+ * object is one per credential, so they are worked out once per credential
+ * and list of redacted names, not per call.
+ */
+const requestHeaderAttributes = new WeakMap<
+  Readonly<Record<string, string>>,
+  { readonly redacted: ReadonlyArray<string | RegExp>; readonly attributes: ReadonlyArray<readonly [string, string]> }
+>()
+
+const headerAttributes = (
   headers: Readonly<Record<string, string>>,
+  redacted: ReadonlyArray<string | RegExp>,
+): ReadonlyArray<readonly [string, string]> => {
+  const cached = requestHeaderAttributes.get(headers)
+  if (cached !== undefined && cached.redacted === redacted) return cached.attributes
+  const attributes: Array<readonly [string, string]> = []
+  for (const name in headers) {
+    attributes.push([
+      `http.request.header.${name}`,
+      isRedacted(name, redacted) ? redactedText(headers[name]) : headers[name],
+    ])
+  }
+  requestHeaderAttributes.set(headers, { redacted, attributes })
+  return attributes
+}
+
+/** The parts of a base URL a span records, parsed once per base URL. */
+interface Base {
+  readonly href: string
+  readonly origin: string
+  readonly port: number | undefined
+  readonly scheme: string
+  readonly pathname: string
+}
+
+const bases = new Map<string, Base>()
+
+const baseOf = (baseUrl: string): Base => {
+  let base = bases.get(baseUrl)
+  if (base === undefined) {
+    const url = new URL(baseUrl)
+    const pathname = url.pathname.replace(/\/+$/, "")
+    base = {
+      href: url.origin + pathname,
+      origin: url.origin,
+      port: url.port === "" ? undefined : +url.port,
+      scheme: url.protocol.slice(0, -1),
+      pathname,
+    }
+    // A client talks to one or two base URLs; the bound only guards against a caller making them up per call.
+    if (bases.size >= 64) bases.clear()
+    bases.set(baseUrl, base)
+  }
+  return base
+}
+
+/** Starts the HTTP span as `Effect.useSpan` would: a child of `parent`, with the fiber's span annotations and links. */
+const startSpan = <FA, FE>(
+  fiber: Fiber.RuntimeFiber<FA, FE>,
+  name: string,
+  parent: Tracer.Span,
+): { readonly span: Tracer.Span; readonly now: () => bigint } => {
+  const services = fiber.getFiberRef(DefaultServices.currentServices)
+  const tracer = Context.get(services, Tracer.Tracer)
+  const clock = Context.get(services, Clock.Clock)
+  const now = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled) ? () => clock.unsafeCurrentTimeNanos() : () => 0n
+  const links = fiber.getFiberRef(FiberRef.currentTracerSpanLinks)
+  const span = tracer.span(
+    name,
+    Option.some(parent),
+    Context.empty(),
+    Chunk.toReadonlyArray(links),
+    now(),
+    "client",
+    spanOptions,
+  )
+  const annotations = fiber.getFiberRef(FiberRef.currentTracerSpanAnnotations)
+  if (HashMap.size(annotations) > 0) HashMap.forEach(annotations, (value, key) => span.attribute(key, value))
+  return { span, now }
+}
+
+const spanOptions: Tracer.SpanOptions = { kind: "client", captureStackTrace: false }
+
+/** Records the request on the span as the platform's client does. */
+const describeRequest = (
+  span: Tracer.Span,
+  outgoing: Outgoing,
+  redacted: ReadonlyArray<string | RegExp>,
+): void => {
+  const base = baseOf(outgoing.baseUrl)
+  span.attribute("http.request.method", outgoing.method)
+  span.attribute("server.address", base.origin)
+  if (base.port !== undefined) span.attribute("server.port", base.port)
+  span.attribute("url.full", base.href + outgoing.path + outgoing.query)
+  span.attribute("url.path", base.pathname + outgoing.path)
+  span.attribute("url.scheme", base.scheme)
+  if (outgoing.query !== "") span.attribute("url.query", outgoing.query.slice(1))
+  for (const [key, value] of headerAttributes(outgoing.headers, redacted)) span.attribute(key, value)
+}
+
+/** The trace context headers of `span`, as `HttpTraceContext.toHeaders` writes them. */
+const traceHeaders = (span: Tracer.Span): Record<string, string> => ({
+  b3: `${span.traceId}-${span.spanId}-${span.sampled ? "1" : "0"}${
+    span.parent._tag === "Some" ? `-${span.parent.value.spanId}` : ""
+  }`,
+  traceparent: `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`,
+})
+
+/**
+ * Runs one exchange through `fetch` (or the `FetchHttpClient.Fetch` in
+ * context, with its `FetchHttpClient.RequestInit`) and hands the whole
+ * answer to `onAnswer`, or the failure to `onFailure`: the Effect it
+ * returns is the result. One `Effect.async`, one `AbortController`, one
+ * timer; no fiber is forked.
+ *
+ * When `parent` is given (tracing is on), the exchange runs in an HTTP span,
+ * child of `parent`, unless `HttpClient.currentTracerDisabledWhen` says
+ * otherwise; it records what the platform's client records and ends when
+ * the body has been read, the exchange failed, or the fiber was interrupted.
+ *
+ * The register function runs each time the Effect runs (once per attempt),
+ * so every attempt has its own controller, timer and span; `fiber` is the
+ * fiber that runs it.
+ */
+export const exchange = <A, E, FA, FE>(
+  fiber: Fiber.RuntimeFiber<FA, FE>,
+  buildContext: Context.Context<never>,
+  outgoing: Outgoing,
   timeoutMillis: number | undefined,
-): Effect.Effect<Answer, HttpClientError.HttpClientError | DeadlineExceeded> =>
+  parent: Tracer.Span | undefined,
+  onAnswer: (answer: Answer) => Effect.Effect<A, E>,
+  onFailure: (failure: Failure) => E,
+): Effect.Effect<A, E> =>
   Effect.async((resume) => {
+    // As the platform's fetch client does: the caller's context first, then the layer's.
+    const context = fiber.currentContext
+    const fetchFunction = Context.getOrElse(
+      context,
+      FetchHttpClient.Fetch,
+      () => Context.getOrElse(buildContext, FetchHttpClient.Fetch, () => globalThis.fetch),
+    )
+    const init = Context.getOrElse(
+      context,
+      FetchHttpClient.RequestInit,
+      () => Context.getOrElse(buildContext, FetchHttpClient.RequestInit, () => undefined),
+    )
+
+    let span: Tracer.Span | undefined
+    let now: () => bigint = () => 0n
+    let redacted: ReadonlyArray<string | RegExp> = []
+    let headers = outgoing.headers
+    if (parent !== undefined) {
+      // The platform's request object is built only for a predicate or a span name someone set.
+      const disabledWhen = fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)
+      const customName = context.unsafeMap.has(HttpClient.SpanNameGenerator.key)
+      const request = disabledWhen === constFalse && !customName ? undefined : platformRequest(outgoing)
+      if (request === undefined || !disabledWhen(request)) {
+        const name = request !== undefined && customName
+          ? Context.get(context, HttpClient.SpanNameGenerator)(request)
+          : `http.client ${outgoing.method}`
+        const started = startSpan(fiber, name, parent)
+        span = started.span
+        now = started.now
+        redacted = fiber.getFiberRef(Headers.currentRedactedNames)
+        describeRequest(span, outgoing, redacted)
+        if (fiber.getFiberRef(HttpClient.currentTracerPropagation)) {
+          headers = { ...headers, ...traceHeaders(span) }
+        }
+      }
+    }
+
     const controller = new AbortController()
     let timedOut = false
+    let settled = false
     const timer = timeoutMillis === undefined ? undefined : setTimeout(() => {
       timedOut = true
       controller.abort()
     }, timeoutMillis)
-    const settle = (effect: Effect.Effect<Answer, HttpClientError.HttpClientError | DeadlineExceeded>) => {
+    const fail = (failure: Failure) => {
+      if (settled) return
+      settled = true
       if (timer !== undefined) clearTimeout(timer)
-      resume(effect)
+      span?.end(now(), Exit.fail(failure))
+      resume(Effect.fail(onFailure(failure)))
     }
     fetchFunction(outgoing.url, {
       ...init,
@@ -105,109 +298,46 @@ const send = (
     }).then(
       (response) =>
         response.text().then(
-          (body) => settle(Effect.succeed({ status: response.status, headers: response.headers, body })),
+          (body) => {
+            if (settled) return
+            settled = true
+            if (timer !== undefined) clearTimeout(timer)
+            if (span !== undefined) {
+              span.attribute("http.response.status_code", response.status)
+              for (const [name, value] of response.headers) {
+                span.attribute(`http.response.header.${name}`, isRedacted(name, redacted) ? redactedText(value) : value)
+              }
+              span.end(now(), Exit.void)
+            }
+            resume(onAnswer({ status: response.status, headers: response.headers, body }))
+          },
           // The answer began but its body broke off: the platform's ResponseError, so the phase is known.
           (cause: unknown) => {
+            if (timedOut) return fail(new DeadlineExceeded())
             const request = platformRequest(outgoing)
-            settle(
-              timedOut ? Effect.fail(new DeadlineExceeded()) : Effect.fail(
-                new HttpClientError.ResponseError({
-                  request,
-                  response: HttpClientResponse.fromWeb(request, response),
-                  reason: "Decode",
-                  cause,
-                }),
-              ),
+            fail(
+              new HttpClientError.ResponseError({
+                request,
+                response: HttpClientResponse.fromWeb(request, response),
+                reason: "Decode",
+                cause,
+              }),
             )
           },
         ),
       (cause: unknown) =>
-        settle(
-          timedOut ? Effect.fail(new DeadlineExceeded()) : Effect.fail(
-            new HttpClientError.RequestError({ request: platformRequest(outgoing), reason: "Transport", cause }),
-          ),
+        fail(
+          timedOut
+            ? new DeadlineExceeded()
+            : new HttpClientError.RequestError({ request: platformRequest(outgoing), reason: "Transport", cause }),
         ),
     )
     return Effect.sync(() => {
+      if (settled) return
+      settled = true
       if (timer !== undefined) clearTimeout(timer)
       controller.abort()
-    })
-  })
-
-const isRedacted = (name: string, redacted: ReadonlyArray<string | RegExp>): boolean => {
-  for (const key of redacted) {
-    if (typeof key === "string" ? key.toLowerCase() === name : key.test(name)) return true
-  }
-  return false
-}
-
-/** Records headers on the span as the platform does, the names of `Headers.currentRedactedNames` as `<redacted>`. */
-const attributeHeaders = (
-  span: Tracer.Span,
-  prefix: string,
-  headers: Iterable<readonly [string, string]>,
-  redacted: ReadonlyArray<string | RegExp>,
-) => {
-  for (const [name, value] of headers) {
-    span.attribute(prefix + name, isRedacted(name, redacted) ? String(Redacted.make(value)) : value)
-  }
-}
-
-/**
- * Runs one exchange through `fetch` (or the `FetchHttpClient.Fetch` in
- * context, with its `FetchHttpClient.RequestInit`), in an HTTP span when
- * tracing is on.
- */
-export const exchange = (
-  buildContext: Context.Context<never>,
-  outgoing: Outgoing,
-  timeoutMillis: number | undefined,
-): Effect.Effect<Answer, HttpClientError.HttpClientError | DeadlineExceeded> =>
-  Effect.withFiberRuntime((fiber) => {
-    // As the platform's fetch client does: the caller's context first, then the layer's.
-    const context = fiber.getFiberRef(FiberRef.currentContext)
-    const fetchFunction = Context.getOrElse(
-      context,
-      FetchHttpClient.Fetch,
-      () => Context.getOrElse(buildContext, FetchHttpClient.Fetch, () => globalThis.fetch),
-    )
-    const init = Context.getOrElse(
-      context,
-      FetchHttpClient.RequestInit,
-      () => Context.getOrElse(buildContext, FetchHttpClient.RequestInit, () => undefined),
-    )
-    if (!fiber.getFiberRef(FiberRef.currentTracerEnabled)) {
-      return send(fetchFunction, init, outgoing, outgoing.headers, timeoutMillis)
-    }
-    // The platform's request object is built only for a predicate or a span name someone set.
-    const disabledWhen = fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)
-    const customName = context.unsafeMap.has(HttpClient.SpanNameGenerator.key)
-    const request = disabledWhen === constFalse && !customName ? undefined : platformRequest(outgoing)
-    if (request !== undefined && disabledWhen(request)) {
-      return send(fetchFunction, init, outgoing, outgoing.headers, timeoutMillis)
-    }
-    const name = request !== undefined && customName
-      ? Context.get(context, HttpClient.SpanNameGenerator)(request)
-      : `http.client ${outgoing.method}`
-    return Effect.useSpan(name, { kind: "client", captureStackTrace: false }, (span) => {
-      const url = new URL(outgoing.url)
-      span.attribute("http.request.method", outgoing.method)
-      span.attribute("server.address", url.origin)
-      if (url.port !== "") span.attribute("server.port", +url.port)
-      span.attribute("url.full", url.toString())
-      span.attribute("url.path", url.pathname)
-      span.attribute("url.scheme", url.protocol.slice(0, -1))
-      const query = url.search.slice(1)
-      if (query !== "") span.attribute("url.query", query)
-      const redacted = fiber.getFiberRef(Headers.currentRedactedNames)
-      attributeHeaders(span, "http.request.header.", Object.entries(outgoing.headers), redacted)
-      const headers = fiber.getFiberRef(HttpClient.currentTracerPropagation)
-        ? { ...outgoing.headers, ...HttpTraceContext.toHeaders(span) }
-        : outgoing.headers
-      return Effect.tap(send(fetchFunction, init, outgoing, headers, timeoutMillis), (answer) => {
-        span.attribute("http.response.status_code", answer.status)
-        attributeHeaders(span, "http.response.header.", answer.headers, redacted)
-      })
+      span?.end(now(), Exit.interrupt(fiber.id()))
     })
   })
 
