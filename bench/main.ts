@@ -160,6 +160,12 @@ const rawLoop = (one: () => Promise<void>, calls: number, width: number) => asyn
 
 type Runtime = ManagedRuntime.ManagedRuntime<Togai.Requirements, never>
 
+/**
+ * `calls` calls of `one`, `width` at a time: as {@link rawLoop} does it,
+ * `width` fibers each making calls one after the other until all are made
+ * (rather than `Effect.forEach` with a concurrency, which forks a fiber per
+ * call and would measure that too).
+ */
 const clientLoop = <A, E>(
   runtime: Runtime,
   one: Effect.Effect<A, E, Togai.Requirements>,
@@ -167,7 +173,21 @@ const clientLoop = <A, E>(
   width: number,
   tracing: boolean,
 ) => {
-  const program = Effect.forEach(Array.from({ length: calls }), () => one, { concurrency: width, discard: true })
+  const program = Effect.suspend(() => {
+    let started = 0
+    const worker = Effect.whileLoop({
+      while: () => started < calls,
+      body: () => {
+        started++
+        return one
+      },
+      step: () => {},
+    })
+    return width === 1 ? worker : Effect.all(Array.from({ length: width }, () => worker), {
+      concurrency: "unbounded",
+      discard: true,
+    })
+  })
   const traced = tracing ? program : Effect.withTracerEnabled(program, false)
   return () => runtime.runPromise(traced)
 }

@@ -43,6 +43,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Tracer from "effect/Tracer"
+import { deadline } from "./deadlines.ts"
 
 /** What the executor needs of an answer: its status, headers and whole body. */
 export interface Answer {
@@ -276,14 +277,14 @@ export const exchange = <A, E, FA, FE>(
     const controller = new AbortController()
     let timedOut = false
     let settled = false
-    const timer = timeoutMillis === undefined ? undefined : setTimeout(() => {
+    const timer = timeoutMillis === undefined ? undefined : deadline(timeoutMillis, () => {
       timedOut = true
       controller.abort()
-    }, timeoutMillis)
+    })
     const fail = (failure: Failure) => {
       if (settled) return
       settled = true
-      if (timer !== undefined) clearTimeout(timer)
+      timer?.clear()
       span?.end(now(), Exit.fail(failure))
       resume(Effect.fail(onFailure(failure)))
     }
@@ -301,7 +302,7 @@ export const exchange = <A, E, FA, FE>(
           (body) => {
             if (settled) return
             settled = true
-            if (timer !== undefined) clearTimeout(timer)
+            timer?.clear()
             if (span !== undefined) {
               span.attribute("http.response.status_code", response.status)
               for (const [name, value] of response.headers) {
@@ -335,7 +336,7 @@ export const exchange = <A, E, FA, FE>(
     return Effect.sync(() => {
       if (settled) return
       settled = true
-      if (timer !== undefined) clearTimeout(timer)
+      timer?.clear()
       controller.abort()
       span?.end(now(), Exit.interrupt(fiber.id()))
     })
