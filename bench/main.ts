@@ -15,6 +15,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import process from "node:process"
 import { Accounts, Auth, Schemas, Togai, TogaiConfig } from "../mod.ts"
+import { deadline } from "../src/internal/deadlines.ts"
 import { accounts } from "../src/internal/endpoints.ts"
 import { userAgent } from "../src/internal/version.ts"
 import { pageAt, totalAccounts } from "./server.ts"
@@ -146,6 +147,39 @@ const rawCreateAccount = (url: string) => async () => {
   JSON.parse(body)
 }
 
+/**
+ * The least a correct Effect call can do, without the client: one
+ * `Effect.async` around `fetch` that aborts it on interruption and on a
+ * deadline (one timer per timeout length, as the client keeps them), reads
+ * the body, and decodes it with the client's decoder. Everything the client
+ * adds on top (input checks, headers, status mapping, retries, rate limit,
+ * spans) is the difference between this row and the client's.
+ */
+const effectFloor = <A>(
+  url: string,
+  init: RequestInit,
+  decode: (json: unknown) => Either.Either<A, unknown>,
+): Effect.Effect<A, unknown> =>
+  Effect.async((resume) => {
+    const controller = new AbortController()
+    const timer = deadline(60_000, () => controller.abort())
+    fetch(url, { ...init, signal: controller.signal }).then((response) => response.text()).then(
+      (body) => {
+        timer.clear()
+        const decoded = decode(JSON.parse(body))
+        resume(Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decoded.left))
+      },
+      (cause: unknown) => {
+        timer.clear()
+        resume(Effect.fail(cause))
+      },
+    )
+    return Effect.sync(() => {
+      timer.clear()
+      controller.abort()
+    })
+  })
+
 /** `calls` calls of `one`, `width` at a time. */
 const rawLoop = (one: () => Promise<void>, calls: number, width: number) => async () => {
   let started = 0
@@ -211,8 +245,26 @@ try {
 
   // 1. per-call cost -------------------------------------------------------
   const operations = [
-    { name: "getAccount", raw: rawGetAccount(url), client: Accounts.getAccount(customerId, accountId) },
-    { name: "createAccount", raw: rawCreateAccount(url), client: Accounts.createAccount(customerId, newAccount) },
+    {
+      name: "getAccount",
+      raw: rawGetAccount(url),
+      floor: effectFloor(
+        `${url}/customers/${customerId}/accounts/${accountId}`,
+        { headers },
+        accounts.getAccount.decodeResponse,
+      ),
+      client: Accounts.getAccount(customerId, accountId),
+    },
+    {
+      name: "createAccount",
+      raw: rawCreateAccount(url),
+      floor: effectFloor(
+        `${url}/customers/${customerId}/accounts`,
+        { method: "POST", headers: postHeaders, body: JSON.stringify(newAccount) },
+        accounts.createAccount.decodeResponse,
+      ),
+      client: Accounts.createAccount(customerId, newAccount),
+    },
   ]
   for (const [width, calls] of [[1, sequentialCalls], [concurrency, concurrentCalls]] as const) {
     for (const operation of operations) {
@@ -221,6 +273,7 @@ try {
         { name: "default", run: clientLoop(defaultRuntime, operation.client, calls, width, true), units: calls },
         { name: "untraced", run: clientLoop(defaultRuntime, operation.client, calls, width, false), units: calls },
         { name: "platform", run: clientLoop(platformRuntime, operation.client, calls, width, true), units: calls },
+        { name: "floor", run: clientLoop(defaultRuntime, operation.floor, calls, width, false), units: calls },
       ]
       const t = await measure(cases, rounds)
       const raw = t.get("raw") ?? { wall: NaN, cpu: NaN }
@@ -241,6 +294,7 @@ try {
       line("client, default (spans on)", "default", 1.5)
       line("client, tracing off", "untraced", 1.25)
       line("client over FetchHttpClient.layer", "platform", undefined)
+      line("floor: Effect.async + abort + timeout + decode", "floor", undefined)
     }
   }
 
