@@ -4,7 +4,7 @@
  *
  * Used as an `HttpClient`, it is `FetchHttpClient.layer` exactly. When an
  * operation finds it (untransformed) as the `HttpClient`, it sends its
- * request with one `fetch` and one timer instead of the platform's request
+ * request with one `fetch` under a deadline instead of the platform's request
  * wrapper and `Effect.timeoutFail`, which `deno task bench` measured at more
  * than the rest of a call together. Nothing is given up: interruption and
  * the timeout abort the request (body read included), the HTTP span is a

@@ -8,11 +8,13 @@
  * Measured on `deno task bench`, `@effect/platform`'s `HttpClient.make`
  * wrapper and `Effect.timeoutFail` (two forked fibers per call) cost more
  * than the rest of a call together. This path keeps their guarantees with
- * one `Effect.async` and one timer:
+ * one `Effect.async`, one `AbortController` and a deadline (see
+ * `deadlines.ts`), and hands the answer to the caller's continuation in the
+ * same step:
  * - interruption aborts the fetch, including while the body is read;
  * - the deadline covers the whole exchange, body included, and aborts it;
- * - the HTTP span (when tracing is on) is a child of the caller's span, has
- *   the platform's attributes, with the headers of
+ * - the HTTP span (when tracing is on) is a child of the operation's span,
+ *   has the platform's attributes, with the headers of
  *   `Headers.currentRedactedNames` redacted, and propagates the trace
  *   context when `HttpClient.currentTracerPropagation` says so;
  * - failures are typed as the platform types them (`RequestError` with
