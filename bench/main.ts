@@ -28,6 +28,13 @@ const newAccount = { id: "ACC00002", name: "Secondary Account", aliases: ["acme_
 const args = new Set(Deno.args)
 /** `--quick`: fewer calls and rounds, to check the script itself. */
 const quick = args.has("--quick")
+/**
+ * `--compare=DIR`: also measures the client of another checkout (say, main
+ * before a change, from `git worktree add DIR <commit>`), in the same run,
+ * against the same baselines: the before and after of a change in one run.
+ * Needs `--allow-read=DIR` to import it.
+ */
+const compareDir = Deno.args.find((arg) => arg.startsWith("--compare="))?.slice("--compare=".length)
 const rounds = quick ? 2 : 5
 const sequentialCalls = quick ? 200 : 1_000
 const concurrentCalls = quick ? 400 : 2_000
@@ -228,6 +235,22 @@ const clientLoop = <A, E>(
 
 // ---------------------------------------------------------------------------
 
+/** The other checkout's client and decoders, typed as this one's (the shapes are the same; only the code differs). */
+interface Checkout {
+  readonly client: typeof import("../mod.ts")
+  readonly endpoints: typeof import("../src/internal/endpoints.ts")
+}
+
+const loadCheckout = async (dir: string): Promise<Checkout> => {
+  const root = new URL(`file://${Deno.realPathSync(dir)}/`)
+  return {
+    client: await import(new URL("mod.ts", root).href),
+    endpoints: await import(new URL("src/internal/endpoints.ts", root).href),
+  }
+}
+
+const before = compareDir === undefined ? undefined : await loadCheckout(compareDir)
+
 const server = await startServer()
 try {
   const url = server.url
@@ -238,9 +261,14 @@ try {
     Layer.mergeAll(Auth.bearer(token), TogaiConfig.layer({ baseUrl: url }), FetchHttpClient.layer),
   )
 
+  const beforeRuntime: Runtime | undefined = before === undefined
+    ? undefined
+    : ManagedRuntime.make(before.client.Togai.layer({ token, baseUrl: url }))
+
   console.log(
     `Togai client benchmark: Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores, ` +
-      `${rounds} rounds (medians)${quick ? ", --quick" : ""}\n`,
+      `${rounds} rounds (medians)${quick ? ", --quick" : ""}` +
+      `${compareDir === undefined ? "" : `; "before" rows: the client of ${compareDir}`}\n`,
   )
 
   // 1. per-call cost -------------------------------------------------------
@@ -254,6 +282,7 @@ try {
         accounts.getAccount.decodeResponse,
       ),
       client: Accounts.getAccount(customerId, accountId),
+      before: before?.client.Accounts.getAccount(customerId, accountId),
     },
     {
       name: "createAccount",
@@ -264,6 +293,7 @@ try {
         accounts.createAccount.decodeResponse,
       ),
       client: Accounts.createAccount(customerId, newAccount),
+      before: before?.client.Accounts.createAccount(customerId, newAccount),
     },
   ]
   for (const [width, calls] of [[1, sequentialCalls], [concurrency, concurrentCalls]] as const) {
@@ -275,6 +305,16 @@ try {
         { name: "platform", run: clientLoop(platformRuntime, operation.client, calls, width, true), units: calls },
         { name: "floor", run: clientLoop(defaultRuntime, operation.floor, calls, width, false), units: calls },
       ]
+      if (beforeRuntime !== undefined && operation.before !== undefined) {
+        cases.push(
+          { name: "before", run: clientLoop(beforeRuntime, operation.before, calls, width, true), units: calls },
+          {
+            name: "beforeUntraced",
+            run: clientLoop(beforeRuntime, operation.before, calls, width, false),
+            units: calls,
+          },
+        )
+      }
       const t = await measure(cases, rounds)
       const raw = t.get("raw") ?? { wall: NaN, cpu: NaN }
       const mode = width === 1 ? "sequential" : `concurrency ${width}`
@@ -295,6 +335,10 @@ try {
       line("client, tracing off", "untraced", 1.25)
       line("client over FetchHttpClient.layer", "platform", undefined)
       line("floor: Effect.async + abort + timeout + decode", "floor", undefined)
+      if (beforeRuntime !== undefined) {
+        line("before: client, default (spans on)", "before", undefined)
+        line("before: client, tracing off", "beforeUntraced", undefined)
+      }
     }
   }
 
@@ -311,23 +355,28 @@ try {
     } while (nextToken !== "")
     return active
   }
-  const clientStream = (): Promise<number> =>
-    defaultRuntime.runPromise(
+  const streamWith = (runtime: Runtime, stream: typeof Accounts.stream) => (): Promise<number> =>
+    runtime.runPromise(
       Stream.runFold(
-        Accounts.stream(customerId, { pageSize: streamPageSize }),
+        stream(customerId, { pageSize: streamPageSize }),
         0,
         (active, account) => account.status === "ACTIVE" ? active + 1 : active,
       ),
     )
+  const clientStream = streamWith(defaultRuntime, Accounts.stream)
+  const streams: Array<readonly [string, () => Promise<number>]> = [["raw", rawStream], ["client", clientStream]]
+  if (before !== undefined && beforeRuntime !== undefined) {
+    streams.push(["before", streamWith(beforeRuntime, before.client.Accounts.stream)])
+  }
   const expectedActive = totalAccounts - totalAccounts / 10
-  for (const [name, run] of [["raw", rawStream], ["client", clientStream]] as const) {
+  for (const [name, run] of streams) {
     const active = await run()
     if (active !== expectedActive) throw new Error(`${name} stream counted ${active}, expected ${expectedActive}`)
   }
-  const s = await measure([
-    { name: "raw", run: async () => void await rawStream(), units: totalAccounts },
-    { name: "client", run: async () => void await clientStream(), units: totalAccounts },
-  ], streamRounds)
+  const s = await measure(
+    streams.map(([name, run]) => ({ name, run: async () => void await run(), units: totalAccounts })),
+    streamRounds,
+  )
   const throughput = (name: string) => 1e6 / (s.get(name)?.wall ?? NaN)
   const streamCpu = (name: string) => s.get(name)?.cpu ?? NaN
   const streamRatio = throughput("client") / throughput("raw")
@@ -348,6 +397,16 @@ try {
     `${fixed(streamCpu("client"), 2)} µs/account (${fixed(streamCpu("client") / streamCpu("raw"), 2)}x)`,
     `≥ 0.80x ${check(streamRatio >= 0.8)}`,
   )
+  if (s.has("before")) {
+    row(
+      "",
+      "before: Accounts.stream, default",
+      `${fixed(throughput("before") / 1000, 0)}k accounts/s`,
+      `${fixed(throughput("before") / throughput("raw"), 2)}x`,
+      `${fixed(streamCpu("before"), 2)} µs/account (${fixed(streamCpu("before") / streamCpu("raw"), 2)}x)`,
+      "",
+    )
+  }
 
   // Memory: the heap after a forced GC every 10 pages, against the heap before the stream.
   const gc = (globalThis as { gc?: () => void }).gc
@@ -404,7 +463,7 @@ try {
   })
   if (Either.isLeft(decodePage(JSON.parse(pageText)))) throw new Error("the benchmark page does not decode")
   let sink = 0
-  const d = await measure([
+  const decodeCases: Array<Case> = [
     {
       name: "parse",
       run: () => {
@@ -432,7 +491,21 @@ try {
       },
       units: decodesPerRound,
     },
-  ], decodeRounds)
+  ]
+  if (before !== undefined) {
+    const beforeDecodePage = before.endpoints.accounts.getAccounts.decodeResponse
+    decodeCases.push({
+      name: "before",
+      run: () => {
+        for (let i = 0; i < decodesPerRound; i++) {
+          const page = beforeDecodePage(JSON.parse(pageText))
+          if (Either.isRight(page)) sink += page.right.data?.length ?? 0
+        }
+      },
+      units: decodesPerRound,
+    })
+  }
+  const d = await measure(decodeCases, decodeRounds)
   if (sink === 0) throw new Error("nothing decoded")
   const parse = d.get("parse")?.wall ?? NaN
   const decode = d.get("decode")?.wall ?? NaN
@@ -447,9 +520,21 @@ try {
     "",
     "",
   )
+  const beforeDecode = d.get("before")?.wall
+  if (beforeDecode !== undefined) {
+    row(
+      "",
+      "before: JSON.parse + the client's decoder",
+      `${fixed(beforeDecode)} µs`,
+      `${fixed(beforeDecode / parse, 2)}x`,
+      "",
+      "",
+    )
+  }
 
   await defaultRuntime.dispose()
   await platformRuntime.dispose()
+  await beforeRuntime?.dispose()
 } finally {
   await server.close()
 }

@@ -161,7 +161,8 @@ export const stream = (
         Effect.flatMap(
           getAccounts(customerId, { nextToken, pageSize: options.pageSize }),
           (page): Effect.Effect<readonly [Chunk.Chunk<Account>, Option.Option<string>], PaginationError> => {
-            const accountsOnPage = Chunk.fromIterable(page.data ?? [])
+            // The decoded array is the stream's own (nothing else holds it): no copy.
+            const accountsOnPage = Chunk.unsafeFromArray(page.data ?? [])
             const token = page.nextToken
             if (token === undefined || token === "") return Effect.succeed([accountsOnPage, Option.none()])
             if (seen.has(token)) {
