@@ -47,7 +47,7 @@ import {
   UnexpectedStatus,
 } from "../TogaiError.ts"
 import { responseDecoder } from "./fastDecode.ts"
-import { DeadlineExceeded, exchange, leanContext, type Outgoing } from "./fetchExchange.ts"
+import { DeadlineExceeded, exchange, type Lean, leanContext, type Outgoing } from "./fetchExchange.ts"
 import { characterCount, hasLengthBetween } from "./text.ts"
 import { userAgent } from "./version.ts"
 
@@ -366,12 +366,12 @@ const timeoutError = <A, Body>(attempt: Attempt<A, Body>): Timeout =>
 const leanAttempt = <A, Body>(
   attempt: Attempt<A, Body>,
   fiber: Fiber.RuntimeFiber<A, TogaiError>,
-  buildContext: Context.Context<never>,
+  lean: Lean,
 ): Effect.Effect<A, TogaiError> => {
   const millis = Duration.toMillis(attempt.settings.timeout)
   return exchange<A, TogaiError, A, TogaiError>(
     fiber,
-    buildContext,
+    lean,
     attempt.outgoing,
     millis > maxTimerMillis ? undefined : millis,
     attempt.span,

@@ -79,15 +79,22 @@ export class DeadlineExceeded {
 export type Failure = HttpClientError.HttpClientError | DeadlineExceeded
 
 /**
- * The clients whose requests may take the lean path (`FetchClient.layer`'s,
- * untransformed), with the context their layer was built in: a
- * `FetchHttpClient.Fetch` or `RequestInit` provided there applies.
+ * What a lean client was built with: the `FetchHttpClient.Fetch` and
+ * `FetchHttpClient.RequestInit` of its layer's context, if any. A request
+ * uses the ones of the caller's context first, as the platform's client
+ * does, then these, then `globalThis.fetch` (read per request, so a fetch
+ * patched later is the one used).
  */
-const leanClients = new WeakMap<HttpClient.HttpClient, Context.Context<never>>()
+export interface Lean {
+  readonly fetch: typeof globalThis.fetch | undefined
+  readonly init: globalThis.RequestInit | undefined
+}
 
-/** The build context of `client` if it is `FetchClient.layer`'s client, untransformed. */
-export const leanContext = (client: HttpClient.HttpClient): Context.Context<never> | undefined =>
-  leanClients.get(client)
+/** The clients whose requests may take the lean path (`FetchClient.layer`'s, untransformed). */
+const leanClients = new WeakMap<HttpClient.HttpClient, Lean>()
+
+/** What `client` was built with, if it is `FetchClient.layer`'s client, untransformed. */
+export const leanContext = (client: HttpClient.HttpClient): Lean | undefined => leanClients.get(client)
 
 const platformRequest = (outgoing: Outgoing): HttpClientRequest.HttpClientRequest =>
   HttpClientRequest.make(outgoing.method)(outgoing.url, {
@@ -231,7 +238,7 @@ const traceHeaders = (span: Tracer.Span): Record<string, string> => ({
  */
 export const exchange = <A, E, FA, FE>(
   fiber: Fiber.RuntimeFiber<FA, FE>,
-  buildContext: Context.Context<never>,
+  lean: Lean,
   outgoing: Outgoing,
   timeoutMillis: number | undefined,
   parent: Tracer.Span | undefined,
@@ -241,16 +248,10 @@ export const exchange = <A, E, FA, FE>(
   Effect.async((resume) => {
     // As the platform's fetch client does: the caller's context first, then the layer's.
     const context = fiber.currentContext
-    const fetchFunction = Context.getOrElse(
-      context,
-      FetchHttpClient.Fetch,
-      () => Context.getOrElse(buildContext, FetchHttpClient.Fetch, () => globalThis.fetch),
-    )
-    const init = Context.getOrElse(
-      context,
-      FetchHttpClient.RequestInit,
-      () => Context.getOrElse(buildContext, FetchHttpClient.RequestInit, () => undefined),
-    )
+    const fetchFunction: typeof globalThis.fetch = context.unsafeMap.get(FetchHttpClient.Fetch.key) ?? lean.fetch ??
+      globalThis.fetch
+    const init: globalThis.RequestInit | undefined = context.unsafeMap.get(FetchHttpClient.RequestInit.key) ??
+      lean.init
 
     let span: Tracer.Span | undefined
     let now: () => bigint = () => 0n
@@ -355,7 +356,10 @@ export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
   Effect.zipWith(HttpClient.HttpClient, Effect.context<never>(), (client, context): HttpClient.HttpClient => {
     // A distinct object, so that only this layer's client is marked.
     const marked: HttpClient.HttpClient = Object.create(client)
-    leanClients.set(marked, context)
+    leanClients.set(marked, {
+      fetch: Option.getOrUndefined(Context.getOption(context, FetchHttpClient.Fetch)),
+      init: Option.getOrUndefined(Context.getOption(context, FetchHttpClient.RequestInit)),
+    })
     return marked
   }),
 ).pipe(Layer.provide(FetchHttpClient.layer))
