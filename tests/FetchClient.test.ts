@@ -153,3 +153,27 @@ Deno.test("FetchClient.layer is an ordinary HttpClient for other requests", asyn
   )
   assert.deepEqual(body, account)
 })
+
+Deno.test("a base URL that is not a URL fails as TransportError, with spans on and off, never as a defect", async () => {
+  for (const tracing of [true, false]) {
+    const error = failure(
+      await run(Accounts.getAccount("CUST01", "ACC00001").pipe(Effect.withTracerEnabled(tracing)), "not a url"),
+    )
+    assert.ok(error instanceof TogaiError.TransportError, `tracing ${tracing}: got ${error._tag}`)
+    assert.match(error.message, /getAccount/)
+  }
+})
+
+Deno.test("a FetchHttpClient.Fetch that throws instead of rejecting fails as TransportError, not a defect", async () => {
+  const throwing: typeof globalThis.fetch = () => {
+    throw new TypeError("this fetch throws")
+  }
+  const error = failure(
+    await run(
+      Accounts.getAccount("CUST01", "ACC00001").pipe(Effect.provideService(FetchHttpClient.Fetch, throwing)),
+      "http://127.0.0.1:9",
+    ),
+  )
+  assert.ok(error instanceof TogaiError.TransportError, `got ${error._tag}`)
+  assert.match(error.message, /this fetch throws/)
+})

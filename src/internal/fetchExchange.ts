@@ -152,9 +152,14 @@ const bases = new Map<string, Base>()
 const baseOf = (baseUrl: string): Base => {
   let base = bases.get(baseUrl)
   if (base === undefined) {
-    const url = new URL(baseUrl)
-    const pathname = url.pathname.replace(/\/+$/, "")
-    base = {
+    let url: URL | undefined
+    try {
+      url = new URL(baseUrl)
+    } catch {
+      // Not a URL: `fetch` fails with a TransportError that says so; the span records the text as given.
+    }
+    const pathname = url === undefined ? "" : url.pathname.replace(/\/+$/, "")
+    base = url === undefined ? { href: baseUrl, origin: baseUrl, port: undefined, scheme: "", pathname } : {
       href: url.origin + pathname,
       origin: url.origin,
       port: url.port === "" ? undefined : +url.port,
@@ -291,15 +296,22 @@ export const exchange = <A, E, FA, FE>(
       span?.end(now(), Exit.fail(failure))
       resume(Effect.fail(onFailure(failure)))
     }
-    fetchFunction(outgoing.url, {
-      ...init,
-      method: outgoing.method,
-      headers: init?.headers === undefined
-        ? headers
-        : { ...Object.fromEntries(new globalThis.Headers(init.headers)), ...headers },
-      body: outgoing.body,
-      signal: controller.signal,
-    }).then(
+    let sent: Promise<Response>
+    try {
+      sent = fetchFunction(outgoing.url, {
+        ...init,
+        method: outgoing.method,
+        headers: init?.headers === undefined
+          ? headers
+          : { ...Object.fromEntries(new globalThis.Headers(init.headers)), ...headers },
+        body: outgoing.body,
+        signal: controller.signal,
+      })
+    } catch (cause) {
+      // A `fetch` of the caller's that throws instead of rejecting: the same failure, not a defect.
+      sent = Promise.reject(cause)
+    }
+    sent.then(
       (response) =>
         response.text().then(
           (body) => {
