@@ -318,14 +318,24 @@ export const exchange = <A, E, FA, FE>(
             if (settled) return
             settled = true
             timer?.clear()
-            if (span !== undefined) {
-              span.attribute("http.response.status_code", response.status)
-              for (const [name, value] of response.headers) {
-                span.attribute(`http.response.header.${name}`, isRedacted(name, redacted) ? redactedText(value) : value)
+            let result: Effect.Effect<A, E>
+            try {
+              if (span !== undefined) {
+                span.attribute("http.response.status_code", response.status)
+                for (const [name, value] of response.headers) {
+                  span.attribute(
+                    `http.response.header.${name}`,
+                    isRedacted(name, redacted) ? redactedText(value) : value,
+                  )
+                }
+                span.end(now(), Exit.void)
               }
-              span.end(now(), Exit.void)
+              result = onAnswer({ status: response.status, headers: response.headers, body })
+            } catch (defect) {
+              // A bug (here, or in a tracer's span) must end the call, not leave the fiber waiting forever.
+              result = Effect.die(defect)
             }
-            resume(onAnswer({ status: response.status, headers: response.headers, body }))
+            resume(result)
           },
           // The answer began but its body broke off: the platform's ResponseError, so the phase is known.
           (cause: unknown) => {
