@@ -49,6 +49,19 @@ Deno.test("a deadline whose older neighbours settled still fires", async () => {
   assert.deepEqual(fired, [49])
 })
 
+Deno.test("where timers are numbers (no unref), each deadline has its own timer, cleared with it", async () => {
+  const output = await new Deno.Command("deno", {
+    args: ["run", new URL("./support/numeric-timers.ts", import.meta.url).pathname],
+    stdout: "piped",
+    stderr: "piped",
+  }).output()
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr))
+  const { fired, armed } = JSON.parse(new TextDecoder().decode(output.stdout))
+  assert.deepEqual(fired, ["first", "third"])
+  // One timer per deadline: the shared timer was tried once, found without unref, and given up.
+  assert.equal(armed, 5)
+})
+
 Deno.test("a program ends when its last call is done, not when the call's timeout would have run out", async () => {
   await using server = startServer(() => json(200, { id: "ACC00001", name: "Primary Account", status: "ACTIVE" }))
   const child = new Deno.Command("deno", {
