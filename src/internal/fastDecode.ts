@@ -28,8 +28,13 @@ type Fast = (input: unknown) => unknown
 
 const options: AST.ParseOptions = { errors: "all", onExcessProperty: "ignore" }
 
+const hasOwn = Object.prototype.hasOwnProperty
+
 const isRecord = (input: unknown): input is Record<PropertyKey, unknown> =>
   typeof input === "object" && input !== null && !Array.isArray(input)
+
+/** A refinement's predicate as the fast path runs it: on the output of the refinement's `from`. */
+type Check = (value: unknown) => boolean
 
 const isPrimitive = (ast: AST.AST): boolean =>
   ast._tag === "Literal" || ast._tag === "StringKeyword" || ast._tag === "NumberKeyword" ||
@@ -49,9 +54,26 @@ const rejectsUndefined = (ast: AST.AST): boolean => {
       return ast.propertySignatures.length > 0 || ast.indexSignatures.length > 0
     case "Refinement":
       return rejectsUndefined(ast.from)
+    case "Union":
+      return ast.types.every(rejectsUndefined)
     default:
       return false
   }
+}
+
+/** The members of a union, with the members of nested unions in their place (they decode the same). */
+const flatMembers = (ast: AST.Union): Array<AST.AST> | undefined => {
+  const out: Array<AST.AST> = []
+  for (const member of ast.types) {
+    if (member._tag !== "Union") out.push(member)
+    else if (Option.isSome(AST.getParseOptionsAnnotation(member))) return undefined
+    else {
+      const inner = flatMembers(member)
+      if (inner === undefined) return undefined
+      out.push(...inner)
+    }
+  }
+  return out
 }
 
 /** The schema's own decoder for a node the fast path does not know. */
@@ -78,37 +100,18 @@ const compile = (ast: AST.AST): Fast => {
       const literal = ast.literal
       return (input) => input === literal ? input : reject
     }
-    case "Union": {
-      // `Schema.optional(X)`: X or undefined, and X never accepts undefined, so at most one member can.
-      const defined = ast.types.filter((member) => member._tag !== "UndefinedKeyword")
-      if (defined.length === 1 && ast.types.length === 2 && rejectsUndefined(defined[0])) {
-        const member = compile(defined[0])
-        return (input) => input === undefined ? input : member(input)
-      }
-      // Members that are primitives output their input, so trying them in order is what the schema does.
-      if (!ast.types.every(isPrimitive)) return slow(ast)
-      const members = ast.types.map(compile)
-      return (input) => {
-        for (const member of members) {
-          if (member(input) !== reject) return input
-        }
-        return reject
-      }
-    }
-    case "Refinement": {
-      const from = compile(ast.from)
-      return (input) => {
-        const value = from(input)
-        return value !== reject && Option.isNone(ast.filter(value, options, ast)) ? value : reject
-      }
-    }
+    case "Union":
+      return compileUnion(ast)
+    case "Refinement":
+      return compileRefinement(ast)
     case "TupleType": {
       if (ast.elements.length !== 0 || ast.rest.length !== 1) return slow(ast)
       const element = compile(ast.rest[0].type)
       return (input) => {
         if (!Array.isArray(input)) return reject
-        const output: Array<unknown> = new Array(input.length)
-        for (let i = 0; i < input.length; i++) {
+        const length = input.length
+        const output: Array<unknown> = new Array(length)
+        for (let i = 0; i < length; i++) {
           const value = element(input[i])
           if (value === reject) return reject
           output[i] = value
@@ -116,28 +119,189 @@ const compile = (ast: AST.AST): Fast => {
         return output
       }
     }
-    case "TypeLiteral": {
-      if (ast.indexSignatures.length !== 0 || ast.propertySignatures.length === 0) return slow(ast)
-      const properties = ast.propertySignatures.map((property) => ({
-        name: property.name,
-        isOptional: property.isOptional,
-        decode: compile(property.type),
-      }))
-      return (input) => {
-        if (!isRecord(input)) return reject
-        const output: Record<PropertyKey, unknown> = {}
-        for (const property of properties) {
-          const hasKey = Object.prototype.hasOwnProperty.call(input, property.name)
-          if (!hasKey && property.isOptional) continue
-          const value = property.decode(input[property.name])
-          if (value === reject) return reject
-          output[property.name] = value
-        }
-        return output
-      }
-    }
+    case "TypeLiteral":
+      return compileStruct(ast)
     default:
       return slow(ast)
+  }
+}
+
+const compileUnion = (ast: AST.Union): Fast => {
+  const members = flatMembers(ast)
+  if (members === undefined) return slow(ast)
+  // Literals (and `undefined`) only: the input is the output when it is one of them.
+  if (members.every((member) => member._tag === "Literal" || member._tag === "UndefinedKeyword")) {
+    const literals = members.map((member) => member._tag === "Literal" ? member.literal : undefined)
+    if (literals.length === 2) {
+      const [a, b] = literals
+      return (input) => input === a || input === b ? input : reject
+    }
+    return (input) => {
+      for (const literal of literals) {
+        if (input === literal) return input
+      }
+      return reject
+    }
+  }
+  // `Schema.optional(X)`: X or undefined, and X never accepts undefined, so at most one member can.
+  const defined = members.filter((member) => member._tag !== "UndefinedKeyword")
+  if (defined.length === 1 && members.length === 2 && rejectsUndefined(defined[0])) {
+    const member = compile(defined[0])
+    return (input) => input === undefined ? input : member(input)
+  }
+  // Members that are primitives output their input, so trying them in order is what the schema does.
+  if (!members.every(isPrimitive)) return slow(ast)
+  const compiled = members.map(compile)
+  return (input) => {
+    for (const member of compiled) {
+      if (member(input) !== reject) return input
+    }
+    return reject
+  }
+}
+
+/**
+ * Annotation id of a refinement's filter as a plain predicate: given the
+ * output of the refinement's `from`, whether the filter accepts it (exactly
+ * when the filter reports no issue). The fast path calls it instead of the
+ * filter, which builds an issue or an `Option` on every call.
+ */
+export const FastPredicateId: unique symbol = Symbol("@effect-togai/client/FastPredicate")
+
+/** What a `FastPredicateId` annotation holds. */
+export type FastPredicate = (value: unknown) => boolean
+
+/** The bound a built-in filter was made with, read from the JSON Schema it describes itself with. */
+const jsonSchemaNumber = (ast: AST.Refinement, key: string): number | undefined => {
+  const jsonSchema = AST.getJSONSchemaAnnotation(ast)
+  if (Option.isNone(jsonSchema)) return undefined
+  const bound: unknown = Reflect.get(jsonSchema.value, key)
+  return typeof bound === "number" && Number.isFinite(bound) ? bound : undefined
+}
+
+/**
+ * The predicate of a refinement the fast path knows: one with a
+ * `FastPredicateId` annotation, or Effect's own `minItems`, `maxItems`,
+ * `int`, `greaterThanOrEqualTo` and `lessThanOrEqualTo`, recognised by
+ * their schema id and bound, and only if the filter itself agrees on both
+ * sides of the bound (an annotation overridden by hand is not trusted).
+ */
+const knownPredicate = (ast: AST.Refinement): FastPredicate | undefined => {
+  const own = AST.getAnnotation<FastPredicate>(ast, FastPredicateId)
+  if (Option.isSome(own)) return own.value
+  const schemaId = AST.getSchemaIdAnnotation(ast)
+  if (Option.isNone(schemaId)) return undefined
+  const accepts = (value: unknown) => Option.isNone(ast.filter(value, options, ast))
+  switch (schemaId.value) {
+    case Schema.MaxItemsSchemaId: {
+      const max = jsonSchemaNumber(ast, "maxItems")
+      return max !== undefined && accepts(new Array(max).fill(0)) && !accepts(new Array(max + 1).fill(0))
+        ? (value) => Array.isArray(value) && value.length <= max
+        : undefined
+    }
+    case Schema.MinItemsSchemaId: {
+      const min = jsonSchemaNumber(ast, "minItems")
+      return min !== undefined && min >= 1 && accepts(new Array(min).fill(0)) && !accepts(new Array(min - 1).fill(0))
+        ? (value) => Array.isArray(value) && value.length >= min
+        : undefined
+    }
+    case Schema.IntSchemaId:
+      return accepts(1) && !accepts(1.5) && !accepts(2 ** 53)
+        ? (value) => typeof value === "number" && Number.isSafeInteger(value)
+        : undefined
+    case Schema.GreaterThanOrEqualToSchemaId: {
+      const min = jsonSchemaNumber(ast, "minimum")
+      return min !== undefined && accepts(min) && !accepts(min - 1)
+        ? (value) => typeof value === "number" && value >= min
+        : undefined
+    }
+    case Schema.LessThanOrEqualToSchemaId: {
+      const max = jsonSchemaNumber(ast, "maximum")
+      return max !== undefined && accepts(max) && !accepts(max + 1)
+        ? (value) => typeof value === "number" && value <= max
+        : undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+const compileRefinement = (ast: AST.Refinement): Fast => {
+  // A chain of refinements (`Int.pipe(greaterThanOrEqualTo(1), lessThanOrEqualTo(10))`) is checked in one closure,
+  // innermost first as the schema does.
+  const checks: Array<FastPredicate> = []
+  let node: AST.AST = ast
+  while (node._tag === "Refinement" && (node === ast || Option.isNone(AST.getParseOptionsAnnotation(node)))) {
+    const refinement: AST.Refinement = node
+    checks.unshift(
+      knownPredicate(refinement) ?? ((value) => Option.isNone(refinement.filter(value, options, refinement))),
+    )
+    node = refinement.from
+  }
+  const from = compile(node)
+  if (checks.length === 1) {
+    const [check] = checks
+    if (node._tag === "StringKeyword") return (input) => typeof input === "string" && check(input) ? input : reject
+    return (input) => {
+      const value = from(input)
+      return value !== reject && check(value) ? value : reject
+    }
+  }
+  return (input) => {
+    const value = from(input)
+    if (value === reject) return reject
+    for (const check of checks) {
+      if (!check(value)) return reject
+    }
+    return value
+  }
+}
+
+interface Property {
+  readonly name: PropertyKey
+  readonly isOptional: boolean
+  /** Whether `undefined` is a value of the property (`Schema.optional`): then it needs no decoding. */
+  readonly orUndefined: boolean
+  readonly decode: Fast
+}
+
+/** `Schema.optional(X)` with an X that rejects `undefined`: X's decoder, else undefined. */
+const optionalMember = (ast: AST.AST): AST.AST | undefined => {
+  if (ast._tag !== "Union" || Option.isSome(AST.getParseOptionsAnnotation(ast))) return undefined
+  const members = flatMembers(ast)
+  if (members === undefined || members.length !== 2) return undefined
+  const defined = members.filter((member) => member._tag !== "UndefinedKeyword")
+  return defined.length === 1 && rejectsUndefined(defined[0]) ? defined[0] : undefined
+}
+
+const compileStruct = (ast: AST.TypeLiteral): Fast => {
+  if (ast.indexSignatures.length !== 0 || ast.propertySignatures.length === 0) return slow(ast)
+  const properties: ReadonlyArray<Property> = ast.propertySignatures.map((property) => {
+    const member = optionalMember(property.type)
+    return {
+      name: property.name,
+      isOptional: property.isOptional,
+      orUndefined: member !== undefined,
+      decode: compile(member ?? property.type),
+    }
+  })
+  const count = properties.length
+  return (input) => {
+    if (!isRecord(input)) return reject
+    const output: Record<PropertyKey, unknown> = {}
+    for (let i = 0; i < count; i++) {
+      const property = properties[i]
+      const name = property.name
+      if (property.isOptional && !hasOwn.call(input, name)) continue
+      const raw = input[name]
+      let value = raw
+      if (raw !== undefined || !property.orUndefined) {
+        value = property.decode(raw)
+        if (value === reject) return reject
+      }
+      output[name] = value
+    }
+    return output
   }
 }
 
