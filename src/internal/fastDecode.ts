@@ -286,8 +286,38 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
     }
   })
   const count = properties.length
+  // The input's own keys are the schema's, in its order: a copy of the input is the output but for the values that
+  // decode to new ones (structs, arrays), which is much cheaper than adding the keys one by one (every struct shares
+  // this code, so each `output[name]` is a megamorphic store). A key `for...in` cannot list, or that a copy would
+  // not keep as a key, leaves the schema to the key by key path.
+  const copyable = properties.every((property) => typeof property.name === "string" && property.name !== "__proto__")
   return (input) => {
     if (!isRecord(input)) return reject
+    if (copyable) {
+      const copy: Record<PropertyKey, unknown> = { ...input }
+      let i = 0
+      let same = true
+      // `for...in` on the copy lists its own keys (`Object.prototype` has no enumerable ones, `responseDecoder`
+      // checks), and reads them by the key it lists without a property lookup.
+      for (const key in copy) {
+        // An optional key the input does not have (one it has later in another order fails the next match).
+        while (i < count && properties[i].name !== key && properties[i].isOptional) i++
+        if (i === count || properties[i].name !== key) {
+          same = false
+          break
+        }
+        const property = properties[i++]
+        const raw = copy[key]
+        if (raw === undefined && property.orUndefined) continue
+        const value = property.decode(raw)
+        if (value === reject) return reject
+        if (value !== raw) copy[key] = value
+      }
+      if (same) {
+        while (i < count && properties[i].isOptional) i++
+        if (i === count) return copy
+      }
+    }
     const output: Record<PropertyKey, unknown> = {}
     for (let i = 0; i < count; i++) {
       const property = properties[i]
@@ -305,6 +335,12 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
   }
 }
 
+/** Whether `Object.prototype` has no enumerable keys, as in any sane runtime: then `for...in` lists own keys only. */
+const objectPrototypeIsPlain = (): boolean => {
+  for (const _ in Object.prototype) return false
+  return true
+}
+
 /**
  * The decoder of `schema` for response bodies (`onExcessProperty: "ignore"`,
  * every error reported): the fast path first, the schema's own decoder when
@@ -318,7 +354,7 @@ export const responseDecoder = <A>(
   // What the fast path accepts is what `full` would output for the same input: an `A`.
   const accepted = (value: unknown): value is A => value !== reject
   return (input) => {
-    const value = fast(input)
+    const value = objectPrototypeIsPlain() ? fast(input) : reject
     return accepted(value) ? Either.right(value) : full(input)
   }
 }
