@@ -12,8 +12,7 @@
  */
 import type * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
-import { FastPredicateId } from "../internal/fastDecode.ts"
-import { characterCount, hasLengthBetween } from "../internal/text.ts"
+import { characterCount, hasLengthBetween, type TextLength, TextLengthId } from "../internal/text.ts"
 import { TogaiDate, TogaiDateTime } from "./Dates.ts"
 
 /**
@@ -33,7 +32,7 @@ const Text = (minLength: number, maxLength: number): Schema.Schema<string> =>
         jsonSchema: minLength === 0 ? { maxLength } : { minLength, maxLength },
         arbitrary: () => (fc) => fc.string({ unit: "binary", minLength, maxLength }),
         // The same check without building an issue, for the response decoder's fast path.
-        [FastPredicateId]: (text: unknown) => typeof text === "string" && hasLengthBetween(text, minLength, maxLength),
+        [TextLengthId]: { minLength, maxLength } satisfies TextLength,
       },
     ),
   )

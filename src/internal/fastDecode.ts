@@ -22,6 +22,7 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { hasLengthBetween, type TextLength, TextLengthId } from "./text.ts"
 
 const reject: unique symbol = Symbol("reject")
 type Fast = (input: unknown) => unknown
@@ -104,25 +105,30 @@ const compile = (ast: AST.AST): Fast => {
       return compileUnion(ast)
     case "Refinement":
       return compileRefinement(ast)
-    case "TupleType": {
-      if (ast.elements.length !== 0 || ast.rest.length !== 1) return slow(ast)
-      const element = compile(ast.rest[0].type)
-      return (input) => {
-        if (!Array.isArray(input)) return reject
-        const length = input.length
-        const output: Array<unknown> = new Array(length)
-        for (let i = 0; i < length; i++) {
-          const value = element(input[i])
-          if (value === reject) return reject
-          output[i] = value
-        }
-        return output
-      }
-    }
+    case "TupleType":
+      return compileArray(ast, 0, Infinity)
     case "TypeLiteral":
       return compileStruct(ast)
     default:
       return slow(ast)
+  }
+}
+
+/** An array (`Schema.Array`) of `minItems` to `maxItems` elements. */
+const compileArray = (ast: AST.TupleType, minItems: number, maxItems: number): Fast => {
+  if (ast.elements.length !== 0 || ast.rest.length !== 1) return slow(ast)
+  const element = compile(ast.rest[0].type)
+  return (input) => {
+    if (!Array.isArray(input)) return reject
+    const length = input.length
+    if (length < minItems || length > maxItems) return reject
+    const output: Array<unknown> = new Array(length)
+    for (let i = 0; i < length; i++) {
+      const value = element(input[i])
+      if (value === reject) return reject
+      output[i] = value
+    }
+    return output
   }
 }
 
@@ -160,16 +166,8 @@ const compileUnion = (ast: AST.Union): Fast => {
   }
 }
 
-/**
- * Annotation id of a refinement's filter as a plain predicate: given the
- * output of the refinement's `from`, whether the filter accepts it (exactly
- * when the filter reports no issue). The fast path calls it instead of the
- * filter, which builds an issue or an `Option` on every call.
- */
-export const FastPredicateId: unique symbol = Symbol("@effect-togai/client/FastPredicate")
-
-/** What a `FastPredicateId` annotation holds. */
-export type FastPredicate = (value: unknown) => boolean
+/** A refinement's filter as the fast path runs it: on the output of the refinement's `from`, whether it passes. */
+type FastPredicate = (value: unknown) => boolean
 
 /** The bound a built-in filter was made with, read from the JSON Schema it describes itself with. */
 const jsonSchemaNumber = (ast: AST.Refinement, key: string): number | undefined => {
@@ -179,31 +177,37 @@ const jsonSchemaNumber = (ast: AST.Refinement, key: string): number | undefined 
   return typeof bound === "number" && Number.isFinite(bound) ? bound : undefined
 }
 
+/** The bounds of Effect's own `minItems` / `maxItems`, if the filter agrees with them on both sides. */
+const itemsBounds = (ast: AST.Refinement): { readonly min: number; readonly max: number } | undefined => {
+  const schemaId = AST.getSchemaIdAnnotation(ast)
+  if (Option.isNone(schemaId)) return undefined
+  const accepts = (length: number) => Option.isNone(ast.filter(new Array(length).fill(0), options, ast))
+  if (schemaId.value === Schema.MaxItemsSchemaId) {
+    const max = jsonSchemaNumber(ast, "maxItems")
+    return max !== undefined && accepts(max) && !accepts(max + 1) ? { min: 0, max } : undefined
+  }
+  if (schemaId.value === Schema.MinItemsSchemaId) {
+    const min = jsonSchemaNumber(ast, "minItems")
+    return min !== undefined && min >= 1 && accepts(min) && !accepts(min - 1) ? { min, max: Infinity } : undefined
+  }
+  return undefined
+}
+
 /**
- * The predicate of a refinement the fast path knows: one with a
- * `FastPredicateId` annotation, or Effect's own `minItems`, `maxItems`,
+ * The predicate of a refinement the fast path knows: Effect's own `minItems`, `maxItems`,
  * `int`, `greaterThanOrEqualTo` and `lessThanOrEqualTo`, recognised by
  * their schema id and bound, and only if the filter itself agrees on both
  * sides of the bound (an annotation overridden by hand is not trusted).
  */
 const knownPredicate = (ast: AST.Refinement): FastPredicate | undefined => {
-  const own = AST.getAnnotation<FastPredicate>(ast, FastPredicateId)
-  if (Option.isSome(own)) return own.value
   const schemaId = AST.getSchemaIdAnnotation(ast)
   if (Option.isNone(schemaId)) return undefined
   const accepts = (value: unknown) => Option.isNone(ast.filter(value, options, ast))
   switch (schemaId.value) {
-    case Schema.MaxItemsSchemaId: {
-      const max = jsonSchemaNumber(ast, "maxItems")
-      return max !== undefined && accepts(new Array(max).fill(0)) && !accepts(new Array(max + 1).fill(0))
-        ? (value) => Array.isArray(value) && value.length <= max
-        : undefined
-    }
+    case Schema.MaxItemsSchemaId:
     case Schema.MinItemsSchemaId: {
-      const min = jsonSchemaNumber(ast, "minItems")
-      return min !== undefined && min >= 1 && accepts(new Array(min).fill(0)) && !accepts(new Array(min - 1).fill(0))
-        ? (value) => Array.isArray(value) && value.length >= min
-        : undefined
+      const bounds = itemsBounds(ast)
+      return bounds && ((value) => Array.isArray(value) && value.length >= bounds.min && value.length <= bounds.max)
     }
     case Schema.IntSchemaId:
       return accepts(1) && !accepts(1.5) && !accepts(2 ** 53)
@@ -227,21 +231,45 @@ const knownPredicate = (ast: AST.Refinement): FastPredicate | undefined => {
 }
 
 const compileRefinement = (ast: AST.Refinement): Fast => {
+  // Our own `Text`: a string of `minLength` to `maxLength` characters, checked without calling the filter.
+  const textLength = AST.getAnnotation<TextLength>(ast, TextLengthId)
+  if (
+    Option.isSome(textLength) && ast.from._tag === "StringKeyword" &&
+    Option.isNone(AST.getParseOptionsAnnotation(ast.from))
+  ) {
+    const { minLength, maxLength } = textLength.value
+    return (input) => typeof input === "string" && hasLengthBetween(input, minLength, maxLength) ? input : reject
+  }
   // A chain of refinements (`Int.pipe(greaterThanOrEqualTo(1), lessThanOrEqualTo(10))`) is checked in one closure,
-  // innermost first as the schema does.
+  // innermost first as the schema does; an array's `minItems` / `maxItems` by the array's own decoder.
   const checks: Array<FastPredicate> = []
+  let minItems = 0
+  let maxItems = Infinity
+  let onlyItems = true
   let node: AST.AST = ast
   while (node._tag === "Refinement" && (node === ast || Option.isNone(AST.getParseOptionsAnnotation(node)))) {
     const refinement: AST.Refinement = node
+    const bounds = itemsBounds(refinement)
+    if (bounds === undefined) onlyItems = false
+    else {
+      minItems = Math.max(minItems, bounds.min)
+      maxItems = Math.min(maxItems, bounds.max)
+    }
     checks.unshift(
       knownPredicate(refinement) ?? ((value) => Option.isNone(refinement.filter(value, options, refinement))),
     )
     node = refinement.from
   }
+  const noOptions = Option.isNone(AST.getParseOptionsAnnotation(node))
+  if (onlyItems && noOptions && node._tag === "TupleType" && node.elements.length === 0 && node.rest.length === 1) {
+    return compileArray(node, minItems, maxItems)
+  }
   const from = compile(node)
   if (checks.length === 1) {
     const [check] = checks
-    if (node._tag === "StringKeyword") return (input) => typeof input === "string" && check(input) ? input : reject
+    if (node._tag === "StringKeyword" && noOptions) {
+      return (input) => typeof input === "string" && check(input) ? input : reject
+    }
     return (input) => {
       const value = from(input)
       return value !== reject && check(value) ? value : reject
