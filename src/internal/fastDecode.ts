@@ -302,6 +302,8 @@ const optionalMember = (ast: AST.AST): AST.AST | undefined => {
   return defined.length === 1 && rejectsUndefined(defined[0]) ? defined[0] : undefined
 }
 
+const noKey: unique symbol = Symbol("noKey")
+
 const compileStruct = (ast: AST.TypeLiteral): Fast => {
   if (ast.indexSignatures.length !== 0 || ast.propertySignatures.length === 0) return slow(ast)
   const properties: ReadonlyArray<Property> = ast.propertySignatures.map((property) => {
@@ -314,6 +316,13 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
     }
   })
   const count = properties.length
+  // The properties and, last, a required one no key is: matching the input's keys stops there.
+  const steps: ReadonlyArray<Property> = [...properties, {
+    name: noKey,
+    isOptional: false,
+    orUndefined: false,
+    decode: () => reject,
+  }]
   // The input's own keys are the schema's, in its order: a copy of the input is the output but for the values that
   // decode to new ones (structs, arrays), which is much cheaper than adding the keys one by one (every struct shares
   // this code, so each `output[name]` is a megamorphic store). A key `for...in` cannot list, or that a copy would
@@ -325,16 +334,20 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
       const copy: Record<PropertyKey, unknown> = { ...input }
       let i = 0
       let same = true
-      // `for...in` on the copy lists its own keys (`Object.prototype` has no enumerable ones, `responseDecoder`
-      // checks), and reads them by the key it lists without a property lookup.
       for (const key in copy) {
-        // An optional key the input does not have (one it has later in another order fails the next match).
-        while (i < count && properties[i].name !== key && properties[i].isOptional) i++
-        if (i === count || properties[i].name !== key) {
-          same = false
-          break
+        let property = steps[i]
+        if (property.name !== key) {
+          // Optional keys the input does not have (one it has later, out of order, fails the next match).
+          while (property.isOptional) {
+            property = steps[++i]
+            if (property.name === key) break
+          }
+          if (property.name !== key) {
+            same = false
+            break
+          }
         }
-        const property = properties[i++]
+        i++
         const raw = copy[key]
         if (raw === undefined && property.orUndefined) continue
         const value = property.decode(raw)
@@ -342,7 +355,7 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
         if (value !== raw) copy[key] = value
       }
       if (same) {
-        while (i < count && properties[i].isOptional) i++
+        while (steps[i].isOptional) i++
         if (i === count) return copy
       }
     }
