@@ -31,7 +31,7 @@ const Text = (minLength: number, maxLength: number): Schema.Schema<string> =>
       {
         jsonSchema: minLength === 0 ? { maxLength } : { minLength, maxLength },
         arbitrary: () => (fc) => fc.string({ unit: "binary", minLength, maxLength }),
-        // The same check without building an issue, for the response decoder's fast path.
+        // The bounds, so that the response decoder checks them with `hasLengthBetween` and not through the filter.
         [TextLengthId]: { minLength, maxLength } satisfies TextLength,
       },
     ),
