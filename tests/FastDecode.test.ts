@@ -8,6 +8,7 @@ import assert from "node:assert/strict"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 import { Schemas } from "../mod.ts"
 import { responseDecoder } from "../src/internal/fastDecode.ts"
 import { accountAt, pageAt } from "../bench/server.ts"
@@ -184,6 +185,26 @@ Deno.test("an enumerable key on Object.prototype: the decoder still agrees with 
   } finally {
     Reflect.deleteProperty(Object.prototype, "status")
   }
+})
+
+Deno.test("refinements of refinements, of Text and of Effect's own filters: the fast decoder agrees", () => {
+  // The account's `id`: our own `Text(0, 50)`, refined once more.
+  const account = Schemas.Account.ast
+  assert.ok(AST.isTypeLiteral(account))
+  const Id = Schema.make<string>(account.propertySignatures[0].type)
+  const Refined = Schema.Struct({
+    id: Id.pipe(Schema.filter((id) => !id.startsWith("x"))),
+    order: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10))),
+    tags: Schema.optional(Schema.Array(Schema.String).pipe(Schema.minItems(1), Schema.maxItems(2))),
+  })
+  const seeds = [{ id: "A", order: 3, tags: ["a"] }, { id: "x1", order: 10, tags: ["a", "b"] }, { id: "😀".repeat(50) }]
+  const numbers = [0, 1, 1.5, 10, 11, 2 ** 53, -0]
+  const samples = variants(seeds, 1500, 23).flatMap((sample) =>
+    typeof sample === "object" && sample !== null && "order" in sample
+      ? numbers.map((order) => ({ ...sample, order }))
+      : [sample]
+  )
+  assert.ok(same(Refined as Schema.Schema<unknown, unknown>, samples) > 100)
 })
 
 Deno.test("the other response schemas: the fast decoder agrees", () => {

@@ -211,12 +211,19 @@ const itemsBounds = (ast: AST.Refinement): { readonly min: number; readonly max:
 }
 
 /**
- * The predicate of a refinement the fast path knows: Effect's own `minItems`, `maxItems`,
+ * The predicate of a refinement the fast path knows: our own `Text` (by its
+ * `TextLengthId` annotation), and Effect's own `minItems`, `maxItems`,
  * `int`, `greaterThanOrEqualTo` and `lessThanOrEqualTo`, recognised by
- * their schema id and bound, and only if the filter itself agrees on both
- * sides of the bound (an annotation overridden by hand is not trusted).
+ * their schema id, their bound read from their JSON Schema annotation, and
+ * only if the filter itself agrees on both sides of the bound (an
+ * annotation overridden by hand is not trusted).
  */
 const knownPredicate = (ast: AST.Refinement): FastPredicate | undefined => {
+  const text = AST.getAnnotation<TextLength>(ast, TextLengthId)
+  if (Option.isSome(text)) {
+    const { minLength, maxLength } = text.value
+    return (value) => typeof value === "string" && hasLengthBetween(value, minLength, maxLength)
+  }
   const schemaId = AST.getSchemaIdAnnotation(ast)
   if (Option.isNone(schemaId)) return undefined
   const accepts = (value: unknown) => Option.isNone(ast.filter(value, options, ast))
