@@ -29,7 +29,8 @@
  *   keys are the schema's, in its order (optional ones may be missing), the
  *   output is a copy of the input (`{ ...input }`, one step) with the values
  *   that decode to new ones (structs, arrays) put back, its keys read by
- *   `for...in`; any other input takes the key by key path. That relies on
+ *   `for...in`, and a `Text` or a two-literal union checked in that loop
+ *   without a call; any other input takes the key by key path. That relies on
  *   the input being a JSON value, as `JSON.parse` returns it: a copy would
  *   also keep an own enumerable symbol key, which JSON cannot have.
  *
@@ -315,6 +316,31 @@ interface Property {
   /** Whether `undefined` is a value of the property (`Schema.optional`): then it needs no decoding. */
   readonly orUndefined: boolean
   readonly decode: Fast
+  /**
+   * A value that decodes to itself checked in the struct's own loop, without a call: `text` for our `Text`
+   * (`typeof` string, `hasLengthBetween(value, min, max)`), `either` for a union of two literals (`a` or `b`).
+   */
+  readonly inline: "text" | "either" | undefined
+  readonly min: number
+  readonly max: number
+  readonly a: unknown
+  readonly b: unknown
+}
+
+/** How a struct checks a property in its own loop, if it can (see `Property.inline`). */
+const inlineOf = (ast: AST.AST): Pick<Property, "inline" | "min" | "max" | "a" | "b"> => {
+  const none = { inline: undefined, min: 0, max: 0, a: undefined, b: undefined }
+  if (Option.isSome(AST.getParseOptionsAnnotation(ast))) return none
+  if (ast._tag === "Refinement" && ast.from._tag === "StringKeyword") {
+    const text = AST.getAnnotation<TextLength>(ast, TextLengthId)
+    if (Option.isNone(text) || Option.isSome(AST.getParseOptionsAnnotation(ast.from))) return none
+    return { ...none, inline: "text", min: text.value.minLength, max: text.value.maxLength }
+  }
+  if (ast._tag === "Union" && ast.types.length === 2) {
+    const [a, b] = ast.types
+    if (a._tag === "Literal" && b._tag === "Literal") return { ...none, inline: "either", a: a.literal, b: b.literal }
+  }
+  return none
 }
 
 /**
@@ -341,6 +367,7 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
       isOptional: property.isOptional,
       orUndefined: member !== undefined,
       decode: compile(member ?? property.type),
+      ...inlineOf(member ?? property.type),
     }
   })
   const count = properties.length
@@ -350,6 +377,11 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
     isOptional: false,
     orUndefined: false,
     decode: () => reject,
+    inline: undefined,
+    min: 0,
+    max: 0,
+    a: undefined,
+    b: undefined,
   }]
   // The input's own keys are the schema's, in its order: a copy of the input is the output but for the values that
   // decode to new ones (structs, arrays), which is much cheaper than adding the keys one by one (every struct shares
@@ -378,6 +410,14 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
         i++
         const raw = copy[key]
         if (raw === undefined && property.orUndefined) continue
+        if (property.inline === "text") {
+          if (typeof raw === "string" && hasLengthBetween(raw, property.min, property.max)) continue
+          return reject
+        }
+        if (property.inline === "either") {
+          if (raw === property.a || raw === property.b) continue
+          return reject
+        }
         const value = property.decode(raw)
         if (value === reject) return reject
         if (value !== raw) copy[key] = value
