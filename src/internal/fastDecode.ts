@@ -358,6 +358,9 @@ const optionalMember = (ast: AST.AST): AST.AST | undefined => {
 
 const noKey: unique symbol = Symbol("noKey")
 
+/** How many inputs skip a struct's copy path after one whose keys did not match. */
+const retryCopyAfter = 15
+
 const compileStruct = (ast: AST.TypeLiteral): Fast => {
   if (ast.indexSignatures.length !== 0 || ast.propertySignatures.length === 0) return slow(ast)
   const properties: ReadonlyArray<Property> = ast.propertySignatures.map((property) => {
@@ -388,9 +391,13 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
   // this code, so each `output[name]` is a megamorphic store). A key `for...in` cannot list, or that a copy would
   // not keep as a key, leaves the schema to the key by key path.
   const copyable = properties.every((property) => typeof property.name === "string" && property.name !== "__proto__")
+  // After an input whose keys were not the schema's (the API added a field, say), the next ones likely are not either:
+  // they skip the copy, which would be made for nothing, and one in `retryCopyAfter` tries it again.
+  let skipCopies = 0
   return (input) => {
     if (!isRecord(input)) return reject
-    if (copyable) {
+    if (skipCopies > 0) skipCopies--
+    else if (copyable) {
       const copy: Record<PropertyKey, unknown> = { ...input }
       let i = 0
       let same = true
@@ -404,6 +411,7 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
           }
           if (property.name !== key) {
             same = false
+            skipCopies = retryCopyAfter
             break
           }
         }
@@ -425,6 +433,7 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
       if (same) {
         while (steps[i].isOptional) i++
         if (i === count) return copy
+        skipCopies = retryCopyAfter
       }
     }
     const output: Record<PropertyKey, unknown> = {}
