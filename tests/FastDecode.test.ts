@@ -8,6 +8,7 @@ import assert from "node:assert/strict"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 import { Schemas } from "../mod.ts"
 import { responseDecoder } from "../src/internal/fastDecode.ts"
 import { accountAt, pageAt } from "../bench/server.ts"
@@ -29,6 +30,9 @@ const oddValues: ReadonlyArray<unknown> = [
   "ab",
   "y".repeat(51),
   "z".repeat(256),
+  "😀".repeat(50),
+  "😀".repeat(51),
+  "é😀",
   true,
   [],
   {},
@@ -59,6 +63,21 @@ const mutate = (value: unknown, next: () => number): unknown => {
   return pick(oddValues)
 }
 
+/** The objects and arrays in `value`, at any depth. */
+const objectsOf = (value: unknown, found: Set<unknown> = new Set()): Set<unknown> => {
+  if (typeof value === "object" && value !== null && !found.has(value)) {
+    found.add(value)
+    for (const inner of Object.values(value)) objectsOf(inner, found)
+  }
+  return found
+}
+
+/** Whether the output holds an object or array of the input (the schema's decoder always makes new ones). */
+const sharesObjects = (output: unknown, input: unknown): boolean => {
+  const inputs = objectsOf(input)
+  return [...objectsOf(output)].some((value) => inputs.has(value))
+}
+
 const same = (schema: Schema.Schema<unknown, unknown>, samples: ReadonlyArray<unknown>) => {
   const fast = responseDecoder(schema)
   const full = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })
@@ -71,6 +90,7 @@ const same = (schema: Schema.Schema<unknown, unknown>, samples: ReadonlyArray<un
       accepted++
       assert.deepStrictEqual(actual.right, expected.right)
       assert.deepEqual(Object.keys(actual.right ?? {}), Object.keys(expected.right ?? {}), "the same key order")
+      assert.ok(!sharesObjects(actual.right, input), `new objects and arrays only: ${JSON.stringify(input)}`)
     } else if (Either.isLeft(expected) && Either.isLeft(actual)) {
       assert.equal(
         ParseResult.TreeFormatter.formatErrorSync(actual.left),
@@ -110,6 +130,81 @@ Deno.test("AccountPaginatedResponse: the fast decoder agrees, the transformed co
   }]
   const accepted = same(Schemas.AccountPaginatedResponse as Schema.Schema<unknown, unknown>, variants(seeds, 2000, 11))
   assert.ok(accepted > 100, `enough valid samples: ${accepted}`)
+})
+
+/**
+ * Puts the keys of every object of `value` in another order and adds unknown keys anywhere, an own `__proto__`
+ * (as `JSON.parse` makes it) included: the decoder copies an object whose keys are the schema's in its order, and
+ * must not keep any other key, nor lose one the schema reads.
+ */
+const reorder = (value: unknown, next: () => number): unknown => {
+  if (Array.isArray(value)) return value.map((item) => reorder(item, next))
+  if (typeof value !== "object" || value === null) return value
+  const entries: Array<[string, unknown]> = Object.entries(value).map(([key, inner]) => [key, reorder(inner, next)])
+  const roll = next()
+  if (roll < 0.3) entries.reverse()
+  else if (roll < 0.5) entries.splice(Math.floor(next() * (entries.length + 1)), 0, ["extra", oddValues[0]])
+  else if (roll < 0.6) entries.splice(Math.floor(next() * (entries.length + 1)), 0, ["__proto__", { id: "X" }])
+  else if (roll < 0.7 && entries.length > 1) entries.push(entries.shift() ?? ["extra", 1])
+  else if (roll < 0.8) entries.push(["status", undefined])
+  // Through JSON when it can: `__proto__` then becomes an own key, as in a response body.
+  const object = Object.fromEntries(entries)
+  return entries.some(([key]) => key === "__proto__")
+    ? JSON.parse(`{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${JSON.stringify(inner ?? null)}`)}}`)
+    : object
+}
+
+Deno.test("keys in another order, unknown keys anywhere, an own __proto__: the fast decoder agrees", () => {
+  const next = random(5)
+  const seeds = [pageAt(0, 3, 12), { data: [accountAt(1), { id: "A", name: "abc", status: "ACTIVE" }] }]
+  const samples = variants(seeds, 1500, 13).map((sample) => reorder(sample, next))
+  assert.ok(same(Schemas.AccountPaginatedResponse as Schema.Schema<unknown, unknown>, samples) > 100)
+  const accounts = variants([accountAt(4), { id: "B", name: "abcd", status: "ARCHIVED" }], 1500, 17)
+  assert.ok(same(Schemas.Account as Schema.Schema<unknown, unknown>, accounts.map((a) => reorder(a, next))) > 100)
+})
+
+Deno.test("an object with a prototype of its own: only own keys count, as for the schema", () => {
+  const inherited = Object.create({ aliases: [{ alias: "inherited" }], status: "ACTIVE" })
+  inherited.id = "A"
+  inherited.name = "abc"
+  const shadowed = Object.assign(Object.create({ extra: 1 }), accountAt(5))
+  const samples = [inherited, shadowed, Object.assign(Object.create(null), accountAt(6))]
+  assert.equal(same(Schemas.Account as Schema.Schema<unknown, unknown>, samples), 3)
+})
+
+Deno.test("an enumerable key on Object.prototype: the decoder still agrees with the schema", () => {
+  const seeds = [accountAt(1), { id: "A", name: "abc" }, { id: "A", name: "abc", status: "ACTIVE" }]
+  Object.defineProperty(Object.prototype, "status", {
+    value: "ARCHIVED",
+    enumerable: true,
+    configurable: true,
+    writable: true,
+  })
+  try {
+    assert.ok(same(Schemas.Account as Schema.Schema<unknown, unknown>, variants(seeds, 300, 19)) > 10)
+  } finally {
+    Reflect.deleteProperty(Object.prototype, "status")
+  }
+})
+
+Deno.test("refinements of refinements, of Text and of Effect's own filters: the fast decoder agrees", () => {
+  // The account's `id`: our own `Text(0, 50)`, refined once more.
+  const account = Schemas.Account.ast
+  assert.ok(AST.isTypeLiteral(account))
+  const Id = Schema.make<string>(account.propertySignatures[0].type)
+  const Refined = Schema.Struct({
+    id: Id.pipe(Schema.filter((id) => !id.startsWith("x"))),
+    order: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10))),
+    tags: Schema.optional(Schema.Array(Schema.String).pipe(Schema.minItems(1), Schema.maxItems(2))),
+  })
+  const seeds = [{ id: "A", order: 3, tags: ["a"] }, { id: "x1", order: 10, tags: ["a", "b"] }, { id: "😀".repeat(50) }]
+  const numbers = [0, 1, 1.5, 10, 11, 2 ** 53, -0]
+  const samples = variants(seeds, 1500, 23).flatMap((sample) =>
+    typeof sample === "object" && sample !== null && "order" in sample
+      ? numbers.map((order) => ({ ...sample, order }))
+      : [sample]
+  )
+  assert.ok(same(Refined as Schema.Schema<unknown, unknown>, samples) > 100)
 })
 
 Deno.test("the other response schemas: the fast decoder agrees", () => {

@@ -12,7 +12,7 @@
  */
 import type * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
-import { characterCount, hasLengthBetween } from "../internal/text.ts"
+import { characterCount, hasLengthBetween, type TextLength, TextLengthId } from "../internal/text.ts"
 import { TogaiDate, TogaiDateTime } from "./Dates.ts"
 
 /**
@@ -31,6 +31,8 @@ const Text = (minLength: number, maxLength: number): Schema.Schema<string> =>
       {
         jsonSchema: minLength === 0 ? { maxLength } : { minLength, maxLength },
         arbitrary: () => (fc) => fc.string({ unit: "binary", minLength, maxLength }),
+        // The bounds, so that the response decoder checks them with `hasLengthBetween` and not through the filter.
+        [TextLengthId]: { minLength, maxLength } satisfies TextLength,
       },
     ),
   )

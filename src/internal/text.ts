@@ -22,3 +22,16 @@ export const hasLengthBetween = (text: string, minLength: number, maxLength: num
   const count = characterCount(text)
   return count >= minLength && count <= maxLength
 }
+
+/**
+ * Annotation id of a string filter that is exactly
+ * `hasLengthBetween(text, minLength, maxLength)`: the response decoder's
+ * fast path then checks the length itself instead of calling the filter.
+ */
+export const TextLengthId: unique symbol = Symbol("@effect-togai/client/TextLength")
+
+/** What a `TextLengthId` annotation holds: the bounds, in characters. */
+export interface TextLength {
+  readonly minLength: number
+  readonly maxLength: number
+}
