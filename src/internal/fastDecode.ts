@@ -16,12 +16,10 @@
  *
  * Where the time goes, and what it does instead:
  * - refinements: a filter builds an `Option` (and an issue when it fails) on
- *   every call; our own `Text` carries its bounds in a `TextLengthId`
- *   annotation and is checked with `hasLengthBetween`, and Effect's
- *   `minItems`, `maxItems`, `int`, `greaterThanOrEqualTo` and
- *   `lessThanOrEqualTo` are recognised by their schema id (and checked
- *   inline, an array's bounds before its elements); any other filter is
- *   called as the schema calls it;
+ *   every call; our own `Text`, on every id and name, carries its bounds in
+ *   a `TextLengthId` annotation and is checked with `hasLengthBetween`; any
+ *   other filter (an array's `maxItems`, say, once per array) is called as
+ *   the schema calls it;
  * - unions of literals are a `===` check; `Schema.optional(X)` is X or
  *   `undefined`, decided by the struct without a call;
  * - structs: every struct shares one closure, so `output[name] = value` key
@@ -80,21 +78,6 @@ const rejectsUndefined = (ast: AST.AST): boolean => {
   }
 }
 
-/** The members of a union, with the members of nested unions in their place (they decode the same). */
-const flatMembers = (ast: AST.Union): Array<AST.AST> | undefined => {
-  const out: Array<AST.AST> = []
-  for (const member of ast.types) {
-    if (member._tag !== "Union") out.push(member)
-    else if (Option.isSome(AST.getParseOptionsAnnotation(member))) return undefined
-    else {
-      const inner = flatMembers(member)
-      if (inner === undefined) return undefined
-      out.push(...inner)
-    }
-  }
-  return out
-}
-
 /** The schema's own decoder for a node the fast path does not know. */
 const slow = (ast: AST.AST): Fast => {
   const decode = Schema.decodeUnknownEither(Schema.make(ast), options)
@@ -124,7 +107,7 @@ const compile = (ast: AST.AST): Fast => {
     case "Refinement":
       return compileRefinement(ast)
     case "TupleType":
-      return compileArray(ast, 0, Infinity)
+      return compileArray(ast)
     case "TypeLiteral":
       return compileStruct(ast)
     default:
@@ -132,14 +115,13 @@ const compile = (ast: AST.AST): Fast => {
   }
 }
 
-/** An array (`Schema.Array`) of `minItems` to `maxItems` elements. */
-const compileArray = (ast: AST.TupleType, minItems: number, maxItems: number): Fast => {
+/** An array (`Schema.Array`). */
+const compileArray = (ast: AST.TupleType): Fast => {
   if (ast.elements.length !== 0 || ast.rest.length !== 1) return slow(ast)
   const element = compile(ast.rest[0].type)
   return (input) => {
     if (!Array.isArray(input)) return reject
     const length = input.length
-    if (length < minItems || length > maxItems) return reject
     const output: Array<unknown> = new Array(length)
     for (let i = 0; i < length; i++) {
       const value = element(input[i])
@@ -151,108 +133,28 @@ const compileArray = (ast: AST.TupleType, minItems: number, maxItems: number): F
 }
 
 const compileUnion = (ast: AST.Union): Fast => {
-  const members = flatMembers(ast)
-  if (members === undefined) return slow(ast)
+  const members = ast.types
   // Literals (and `undefined`) only: the input is the output when it is one of them.
   if (members.every((member) => member._tag === "Literal" || member._tag === "UndefinedKeyword")) {
-    const literals = members.map((member) => member._tag === "Literal" ? member.literal : undefined)
+    const literals: ReadonlyArray<unknown> = members.map((member) =>
+      member._tag === "Literal" ? member.literal : undefined
+    )
     if (literals.length === 2) {
       const [a, b] = literals
       return (input) => input === a || input === b ? input : reject
     }
-    return (input) => {
-      for (const literal of literals) {
-        if (input === literal) return input
-      }
-      return reject
-    }
+    return (input) => literals.includes(input) ? input : reject
   }
   // `Schema.optional(X)`: X or undefined, and X never accepts undefined, so at most one member can.
-  const defined = members.filter((member) => member._tag !== "UndefinedKeyword")
-  if (defined.length === 1 && members.length === 2 && rejectsUndefined(defined[0])) {
-    const member = compile(defined[0])
+  const defined = optionalMember(ast)
+  if (defined !== undefined) {
+    const member = compile(defined)
     return (input) => input === undefined ? input : member(input)
   }
   // Members that are primitives output their input, so trying them in order is what the schema does.
   if (!members.every(isPrimitive)) return slow(ast)
   const compiled = members.map(compile)
-  return (input) => {
-    for (const member of compiled) {
-      if (member(input) !== reject) return input
-    }
-    return reject
-  }
-}
-
-/** A refinement's filter as the fast path runs it: on the output of the refinement's `from`, whether it passes. */
-type FastPredicate = (value: unknown) => boolean
-
-/** The bound a built-in filter was made with, read from the JSON Schema it describes itself with. */
-const jsonSchemaNumber = (ast: AST.Refinement, key: string): number | undefined => {
-  const jsonSchema = AST.getJSONSchemaAnnotation(ast)
-  if (Option.isNone(jsonSchema)) return undefined
-  const bound: unknown = Reflect.get(jsonSchema.value, key)
-  return typeof bound === "number" && Number.isFinite(bound) ? bound : undefined
-}
-
-/** The bounds of Effect's own `minItems` / `maxItems`, if the filter agrees with them on both sides. */
-const itemsBounds = (ast: AST.Refinement): { readonly min: number; readonly max: number } | undefined => {
-  const schemaId = AST.getSchemaIdAnnotation(ast)
-  if (Option.isNone(schemaId)) return undefined
-  const accepts = (length: number) => Option.isNone(ast.filter(new Array(length).fill(0), options, ast))
-  if (schemaId.value === Schema.MaxItemsSchemaId) {
-    const max = jsonSchemaNumber(ast, "maxItems")
-    return max !== undefined && accepts(max) && !accepts(max + 1) ? { min: 0, max } : undefined
-  }
-  if (schemaId.value === Schema.MinItemsSchemaId) {
-    const min = jsonSchemaNumber(ast, "minItems")
-    return min !== undefined && min >= 1 && accepts(min) && !accepts(min - 1) ? { min, max: Infinity } : undefined
-  }
-  return undefined
-}
-
-/**
- * The predicate of a refinement the fast path knows: our own `Text` (by its
- * `TextLengthId` annotation), and Effect's own `minItems`, `maxItems`,
- * `int`, `greaterThanOrEqualTo` and `lessThanOrEqualTo`, recognised by
- * their schema id, their bound read from their JSON Schema annotation, and
- * only if the filter itself agrees on both sides of the bound (an
- * annotation overridden by hand is not trusted).
- */
-const knownPredicate = (ast: AST.Refinement): FastPredicate | undefined => {
-  const text = AST.getAnnotation<TextLength>(ast, TextLengthId)
-  if (Option.isSome(text)) {
-    const { minLength, maxLength } = text.value
-    return (value) => typeof value === "string" && hasLengthBetween(value, minLength, maxLength)
-  }
-  const schemaId = AST.getSchemaIdAnnotation(ast)
-  if (Option.isNone(schemaId)) return undefined
-  const accepts = (value: unknown) => Option.isNone(ast.filter(value, options, ast))
-  switch (schemaId.value) {
-    case Schema.MaxItemsSchemaId:
-    case Schema.MinItemsSchemaId: {
-      const bounds = itemsBounds(ast)
-      return bounds && ((value) => Array.isArray(value) && value.length >= bounds.min && value.length <= bounds.max)
-    }
-    case Schema.IntSchemaId:
-      return accepts(1) && !accepts(1.5) && !accepts(2 ** 53)
-        ? (value) => typeof value === "number" && Number.isSafeInteger(value)
-        : undefined
-    case Schema.GreaterThanOrEqualToSchemaId: {
-      const min = jsonSchemaNumber(ast, "minimum")
-      return min !== undefined && accepts(min) && !accepts(min - 1)
-        ? (value) => typeof value === "number" && value >= min
-        : undefined
-    }
-    case Schema.LessThanOrEqualToSchemaId: {
-      const max = jsonSchemaNumber(ast, "maximum")
-      return max !== undefined && accepts(max) && !accepts(max + 1)
-        ? (value) => typeof value === "number" && value <= max
-        : undefined
-    }
-    default:
-      return undefined
-  }
+  return (input) => compiled.some((member) => member(input) !== reject) ? input : reject
 }
 
 const compileRefinement = (ast: AST.Refinement): Fast => {
@@ -265,48 +167,11 @@ const compileRefinement = (ast: AST.Refinement): Fast => {
     const { minLength, maxLength } = textLength.value
     return (input) => typeof input === "string" && hasLengthBetween(input, minLength, maxLength) ? input : reject
   }
-  // A chain of refinements (`Int.pipe(greaterThanOrEqualTo(1), lessThanOrEqualTo(10))`) is checked in one closure,
-  // innermost first as the schema does; an array's `minItems` / `maxItems` by the array's own decoder.
-  const checks: Array<FastPredicate> = []
-  let minItems = 0
-  let maxItems = Infinity
-  let onlyItems = true
-  let node: AST.AST = ast
-  while (node._tag === "Refinement" && (node === ast || Option.isNone(AST.getParseOptionsAnnotation(node)))) {
-    const refinement: AST.Refinement = node
-    const bounds = itemsBounds(refinement)
-    if (bounds === undefined) onlyItems = false
-    else {
-      minItems = Math.max(minItems, bounds.min)
-      maxItems = Math.min(maxItems, bounds.max)
-    }
-    checks.unshift(
-      knownPredicate(refinement) ?? ((value) => Option.isNone(refinement.filter(value, options, refinement))),
-    )
-    node = refinement.from
-  }
-  const noOptions = Option.isNone(AST.getParseOptionsAnnotation(node))
-  if (onlyItems && noOptions && node._tag === "TupleType" && node.elements.length === 0 && node.rest.length === 1) {
-    return compileArray(node, minItems, maxItems)
-  }
-  const from = compile(node)
-  if (checks.length === 1) {
-    const [check] = checks
-    if (node._tag === "StringKeyword" && noOptions) {
-      return (input) => typeof input === "string" && check(input) ? input : reject
-    }
-    return (input) => {
-      const value = from(input)
-      return value !== reject && check(value) ? value : reject
-    }
-  }
+  // Any other filter is called as the schema calls it, on the output of the refinement's `from`.
+  const from = compile(ast.from)
   return (input) => {
     const value = from(input)
-    if (value === reject) return reject
-    for (const check of checks) {
-      if (!check(value)) return reject
-    }
-    return value
+    return value !== reject && Option.isNone(ast.filter(value, options, ast)) ? value : reject
   }
 }
 
@@ -358,9 +223,6 @@ const optionalMember = (ast: AST.AST): AST.AST | undefined => {
 
 const noKey: unique symbol = Symbol("noKey")
 
-/** How many inputs skip a struct's copy path after one whose keys did not match. */
-const retryCopyAfter = 15
-
 const compileStruct = (ast: AST.TypeLiteral): Fast => {
   if (ast.indexSignatures.length !== 0 || ast.propertySignatures.length === 0) return slow(ast)
   const properties: ReadonlyArray<Property> = ast.propertySignatures.map((property) => {
@@ -391,13 +253,9 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
   // this code, so each `output[name]` is a megamorphic store). A key `for...in` cannot list, or that a copy would
   // not keep as a key, leaves the schema to the key by key path.
   const copyable = properties.every((property) => typeof property.name === "string" && property.name !== "__proto__")
-  // After an input whose keys were not the schema's (the API added a field, say), the next ones likely are not either:
-  // they skip the copy, which would be made for nothing, and one in `retryCopyAfter` tries it again.
-  let skipCopies = 0
   return (input) => {
     if (!isRecord(input)) return reject
-    if (skipCopies > 0) skipCopies--
-    else if (copyable) {
+    if (copyable) {
       const copy: Record<PropertyKey, unknown> = { ...input }
       let i = 0
       let same = true
@@ -411,7 +269,6 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
           }
           if (property.name !== key) {
             same = false
-            skipCopies = retryCopyAfter
             break
           }
         }
@@ -433,7 +290,6 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
       if (same) {
         while (steps[i].isOptional) i++
         if (i === count) return copy
-        skipCopies = retryCopyAfter
       }
     }
     const output: Record<PropertyKey, unknown> = {}
