@@ -28,7 +28,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 
 /**
  * How the client retries a failed request on its own. See `Retry` for which
@@ -224,10 +223,11 @@ export const layer = (input: SettingsInput): Layer.Layer<TogaiConfig> =>
  *
  * @since 0.1.0
  */
-export const layerConfig: Layer.Layer<TogaiConfig, ConfigError.ConfigError> = Layer.unwrapEffect(
+export const layerConfig: Layer.Layer<TogaiConfig, ConfigError.ConfigError> = Layer.effect(
+  TogaiConfig,
   Effect.map(
-    Config.option(Config.nonEmptyString("TOGAI_BASE_URL")),
-    (baseUrl) => layer({ baseUrl: Option.getOrUndefined(baseUrl) }),
+    Config.withDefault(Config.nonEmptyString("TOGAI_BASE_URL"), defaultSettings.baseUrl),
+    (baseUrl) => mergeSettings(defaultSettings, { baseUrl }),
   ),
 )
 

@@ -29,16 +29,15 @@ export interface Deadline {
   readonly clear: () => void
 }
 
-interface Entry extends Deadline {
+interface Entry {
   readonly at: number
   readonly expire: () => void
   done: boolean
 }
 
+/** The deadlines of one timeout length, oldest first, from `head`; `timer` waits for the oldest. */
 interface Queue {
-  readonly millis: number
   entries: Array<Entry>
-  /** Index of the oldest entry still in `entries`. */
   head: number
   timer: ReturnType<typeof setTimeout> | undefined
 }
@@ -46,57 +45,42 @@ interface Queue {
 const queues = new Map<number, Queue>()
 
 /** Whether this runtime's timers can be unref'd: learnt from the first timer. */
-let unrefSupported: boolean | undefined
+let unrefs: boolean | undefined
 
-const unref = (timer: ReturnType<typeof setTimeout>): boolean => {
-  const candidate = timer as unknown as { unref?: unknown }
-  if (typeof candidate === "object" && candidate !== null && typeof candidate.unref === "function") {
-    ;(candidate.unref as () => void).call(candidate)
-    return true
-  }
-  return false
-}
-
-/** Drops settled entries from the head, and compacts the array once most of it is behind the head. */
+/** Drops settled entries from the head; empties the array once nothing is left, compacts it once most is behind. */
 const dropSettled = (queue: Queue): void => {
-  const { entries } = queue
-  while (queue.head < entries.length && entries[queue.head].done) queue.head++
-  if (queue.head === entries.length) {
+  while (queue.head < queue.entries.length && queue.entries[queue.head].done) queue.head++
+  if (queue.head === queue.entries.length) {
     queue.entries = []
     queue.head = 0
-  } else if (queue.head > 1024 && queue.head * 2 > entries.length) {
-    queue.entries = entries.slice(queue.head)
+  } else if (queue.head > 1024 && queue.head * 2 > queue.entries.length) {
+    queue.entries = queue.entries.slice(queue.head)
     queue.head = 0
   }
 }
 
-/** Sets the queue's timer for its oldest entry; whether the timer could be unref'd. */
+/** Sets the queue's timer for its oldest entry, unref'd; whether it could be unref'd. */
 const arm = (queue: Queue, now: number): boolean => {
-  const next = queue.entries[queue.head]
-  queue.timer = setTimeout(() => fire(queue), Math.max(0, next.at - now))
-  return unref(queue.timer)
+  const timer = setTimeout(() => fire(queue), Math.max(0, queue.entries[queue.head].at - now))
+  queue.timer = timer
+  const unref: unknown = (timer as { unref?: unknown }).unref
+  if (typeof unref !== "function") return false
+  unref.call(timer)
+  return true
 }
 
 const fire = (queue: Queue): void => {
   queue.timer = undefined
   const now = performance.now()
-  const { entries } = queue
-  while (queue.head < entries.length) {
-    const entry = entries[queue.head]
-    if (!entry.done) {
-      if (entry.at > now) break
-      entry.done = true
-      entry.expire()
-    }
-    queue.head++
+  for (; queue.head < queue.entries.length; queue.head++) {
+    const entry = queue.entries[queue.head]
+    if (entry.done) continue
+    if (entry.at > now) break
+    entry.done = true
+    entry.expire()
   }
   dropSettled(queue)
   if (queue.head < queue.entries.length) arm(queue, now)
-}
-
-const ownTimer = (millis: number, expire: () => void): Deadline => {
-  const timer = setTimeout(expire, millis)
-  return { clear: () => clearTimeout(timer) }
 }
 
 /**
@@ -104,37 +88,26 @@ const ownTimer = (millis: number, expire: () => void): Deadline => {
  * first. `millis` must be at most what `setTimeout` can wait (2^31 - 1).
  */
 export const deadline = (millis: number, expire: () => void): Deadline => {
-  if (unrefSupported === false) return ownTimer(millis, expire)
-  let queue = queues.get(millis)
-  if (queue === undefined) {
-    queue = { millis, entries: [], head: 0, timer: undefined }
-    queues.set(millis, queue)
-  }
-  const now = performance.now()
-  const owner = queue
-  const entry: Entry = {
-    at: now + millis,
-    expire,
-    done: false,
-    clear: () => {
-      if (entry.done) return
-      entry.done = true
-      if (owner.entries[owner.head] === entry) dropSettled(owner)
-    },
-  }
-  queue.entries.push(entry)
-  if (queue.timer === undefined) {
-    const unrefd = arm(queue, now)
-    if (unrefSupported === undefined) {
-      unrefSupported = unrefd
-      if (!unrefd) {
-        // A timer that would keep the process alive: go back to one timer per request.
-        clearTimeout(queue.timer)
-        queue.timer = undefined
-        queues.delete(millis)
-        return ownTimer(millis, expire)
+  if (unrefs !== false) {
+    let queue = queues.get(millis)
+    if (queue === undefined) queues.set(millis, queue = { entries: [], head: 0, timer: undefined })
+    const now = performance.now()
+    const entry: Entry = { at: now + millis, expire, done: false }
+    queue.entries.push(entry)
+    if (queue.timer !== undefined || (unrefs = arm(queue, now))) {
+      const owner = queue
+      return {
+        clear: () => {
+          if (entry.done) return
+          entry.done = true
+          dropSettled(owner)
+        },
       }
     }
+    // A timer that would keep the process alive: from now on, one timer per request, cleared with it.
+    clearTimeout(queue.timer)
+    queues.delete(millis)
   }
-  return entry
+  const timer = setTimeout(expire, millis)
+  return { clear: () => clearTimeout(timer) }
 }

@@ -223,8 +223,14 @@ const failedToConnect = (cause: unknown): boolean => {
   return false
 }
 
+/**
+ * What the executor reads of a failed exchange: the platform's
+ * `HttpClientError`, or the lean path's own `ExchangeFailure`.
+ */
+type Failed = Pick<HttpClientError.HttpClientError, "_tag" | "reason" | "cause">
+
 /** How far a failed request got; see `TransportError.phase`. */
-const phaseOf = (error: HttpClientError.HttpClientError): TransportError["phase"] => {
+const phaseOf = (error: Failed): TransportError["phase"] => {
   if (error._tag === "ResponseError") return "body"
   if (error.reason !== "Transport") return undefined
   return failedToConnect(error.cause) ? "connect" : "send"
@@ -232,7 +238,7 @@ const phaseOf = (error: HttpClientError.HttpClientError): TransportError["phase"
 
 const transportError = (
   endpoint: { readonly operation: string; readonly method: Method },
-  error: HttpClientError.HttpClientError,
+  error: Failed,
   credential: Credential,
 ): TransportError =>
   new TransportError({

@@ -17,9 +17,10 @@
  *   has the platform's attributes, with the headers of
  *   `Headers.currentRedactedNames` redacted, and propagates the trace
  *   context when `HttpClient.currentTracerPropagation` says so;
- * - failures are typed as the platform types them (`RequestError` with
- *   reason `Transport` before an answer, `ResponseError` when the body breaks
- *   off), and a deadline is a {@link DeadlineExceeded}.
+ * - failures are described as the platform describes them (an
+ *   {@link ExchangeFailure}: `RequestError` with reason `Transport` before
+ *   an answer, `ResponseError` when the body breaks off), and a deadline is
+ *   a {@link DeadlineExceeded}.
  *
  * @internal
  * @module
@@ -27,9 +28,8 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -75,8 +75,20 @@ export class DeadlineExceeded {
   readonly _tag = "DeadlineExceeded"
 }
 
-/** Why an exchange failed: as the platform types it, or the deadline. */
-export type Failure = HttpClientError.HttpClientError | DeadlineExceeded
+/**
+ * An exchange that failed before the whole answer was in, described as the
+ * platform's `HttpClientError` would describe it: `RequestError` with
+ * reason `Transport` before an answer, `ResponseError` with reason `Decode`
+ * when the body broke off.
+ */
+export interface ExchangeFailure {
+  readonly _tag: "RequestError" | "ResponseError"
+  readonly reason: "Transport" | "Decode"
+  readonly cause: unknown
+}
+
+/** Why an exchange failed: the network, or the deadline. */
+export type Failure = ExchangeFailure | DeadlineExceeded
 
 /**
  * What a lean client was built with: the `FetchHttpClient.Fetch` and
@@ -109,69 +121,6 @@ const isRedacted = (name: string, redacted: ReadonlyArray<string | RegExp>): boo
 }
 
 const redactedText = (value: string): string => String(Redacted.make(value))
-
-/**
- * The request header attributes of a span, as the platform records them,
- * the names of `Headers.currentRedactedNames` as `<redacted>`. The headers
- * object is one per credential, so they are worked out once per credential
- * and list of redacted names, not per call.
- */
-const requestHeaderAttributes = new WeakMap<
-  Readonly<Record<string, string>>,
-  { readonly redacted: ReadonlyArray<string | RegExp>; readonly attributes: ReadonlyArray<readonly [string, string]> }
->()
-
-const headerAttributes = (
-  headers: Readonly<Record<string, string>>,
-  redacted: ReadonlyArray<string | RegExp>,
-): ReadonlyArray<readonly [string, string]> => {
-  const cached = requestHeaderAttributes.get(headers)
-  if (cached !== undefined && cached.redacted === redacted) return cached.attributes
-  const attributes: Array<readonly [string, string]> = []
-  for (const name in headers) {
-    attributes.push([
-      `http.request.header.${name}`,
-      isRedacted(name, redacted) ? redactedText(headers[name]) : headers[name],
-    ])
-  }
-  requestHeaderAttributes.set(headers, { redacted, attributes })
-  return attributes
-}
-
-/** The parts of a base URL a span records, parsed once per base URL. */
-interface Base {
-  readonly href: string
-  readonly origin: string
-  readonly port: number | undefined
-  readonly scheme: string
-  readonly pathname: string
-}
-
-const bases = new Map<string, Base>()
-
-const baseOf = (baseUrl: string): Base => {
-  let base = bases.get(baseUrl)
-  if (base === undefined) {
-    let url: URL | undefined
-    try {
-      url = new URL(baseUrl)
-    } catch {
-      // Not a URL: `fetch` fails with a TransportError that says so; the span records the text as given.
-    }
-    const pathname = url === undefined ? "" : url.pathname.replace(/\/+$/, "")
-    base = url === undefined ? { href: baseUrl, origin: baseUrl, port: undefined, scheme: "", pathname } : {
-      href: url.origin + pathname,
-      origin: url.origin,
-      port: url.port === "" ? undefined : +url.port,
-      scheme: url.protocol.slice(0, -1),
-      pathname,
-    }
-    // A client talks to one or two base URLs; the bound only guards against a caller making them up per call.
-    if (bases.size >= 64) bases.clear()
-    bases.set(baseUrl, base)
-  }
-  return base
-}
 
 /** Starts the HTTP span as `Effect.useSpan` would: a child of `parent`, with the fiber's span annotations and links. */
 const startSpan = <FA, FE>(
@@ -206,24 +155,26 @@ const describeRequest = (
   outgoing: Outgoing,
   redacted: ReadonlyArray<string | RegExp>,
 ): void => {
-  const base = baseOf(outgoing.baseUrl)
   span.attribute("http.request.method", outgoing.method)
-  span.attribute("server.address", base.origin)
-  if (base.port !== undefined) span.attribute("server.port", base.port)
-  span.attribute("url.full", base.href + outgoing.path + outgoing.query)
-  span.attribute("url.path", base.pathname + outgoing.path)
-  span.attribute("url.scheme", base.scheme)
-  if (outgoing.query !== "") span.attribute("url.query", outgoing.query.slice(1))
-  for (const [key, value] of headerAttributes(outgoing.headers, redacted)) span.attribute(key, value)
+  let url: URL | undefined
+  try {
+    url = new URL(outgoing.url)
+  } catch {
+    // Not a URL: `fetch` fails with a TransportError that says so.
+  }
+  if (url !== undefined) {
+    span.attribute("server.address", url.origin)
+    if (url.port !== "") span.attribute("server.port", +url.port)
+    span.attribute("url.full", url.toString())
+    span.attribute("url.path", url.pathname)
+    span.attribute("url.scheme", url.protocol.slice(0, -1))
+    if (url.search !== "") span.attribute("url.query", url.search.slice(1))
+  }
+  for (const name in outgoing.headers) {
+    const value = outgoing.headers[name]
+    span.attribute(`http.request.header.${name}`, isRedacted(name, redacted) ? redactedText(value) : value)
+  }
 }
-
-/** The trace context headers of `span`, as `HttpTraceContext.toHeaders` writes them. */
-const traceHeaders = (span: Tracer.Span): Record<string, string> => ({
-  b3: `${span.traceId}-${span.spanId}-${span.sampled ? "1" : "0"}${
-    span.parent._tag === "Some" ? `-${span.parent.value.spanId}` : ""
-  }`,
-  traceparent: `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`,
-})
 
 /**
  * Runs one exchange through `fetch` (or the `FetchHttpClient.Fetch` in
@@ -277,7 +228,7 @@ export const exchange = <A, E, FA, FE>(
         redacted = fiber.getFiberRef(Headers.currentRedactedNames)
         describeRequest(span, outgoing, redacted)
         if (fiber.getFiberRef(HttpClient.currentTracerPropagation)) {
-          headers = { ...headers, ...traceHeaders(span) }
+          headers = { ...headers, ...HttpTraceContext.toHeaders(span) }
         }
       }
     }
@@ -337,26 +288,12 @@ export const exchange = <A, E, FA, FE>(
             }
             resume(result)
           },
-          // The answer began but its body broke off: the platform's ResponseError, so the phase is known.
-          (cause: unknown) => {
-            if (timedOut) return fail(new DeadlineExceeded())
-            const request = platformRequest(outgoing)
-            fail(
-              new HttpClientError.ResponseError({
-                request,
-                response: HttpClientResponse.fromWeb(request, response),
-                reason: "Decode",
-                cause,
-              }),
-            )
-          },
+          // The answer began but its body broke off: the phase is known.
+          (cause: unknown) =>
+            fail(timedOut ? new DeadlineExceeded() : { _tag: "ResponseError", reason: "Decode", cause }),
         ),
       (cause: unknown) =>
-        fail(
-          timedOut
-            ? new DeadlineExceeded()
-            : new HttpClientError.RequestError({ request: platformRequest(outgoing), reason: "Transport", cause }),
-        ),
+        fail(timedOut ? new DeadlineExceeded() : { _tag: "RequestError", reason: "Transport", cause }),
     )
     return Effect.sync(() => {
       if (settled) return
