@@ -2,15 +2,20 @@
  * The compiled response decoder gives exactly what `Schema.decodeUnknown`
  * gives: the same value (same keys, same order) when the body matches, the
  * same error when it does not. Checked on generated bodies, valid and
- * broken, for every response schema of the Accounts group.
+ * broken, for every response schema of the Accounts group. The request
+ * encoder, built by the same compiler, gives exactly what
+ * `Schema.encodeEither` gives (unknown keys are errors there), checked on
+ * generated request bodies and on the odd values a caller can pass.
  */
 import assert from "node:assert/strict"
+import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import { Schemas } from "../mod.ts"
-import { responseDecoder } from "../src/internal/fastDecode.ts"
+import { requestEncoder, responseDecoder } from "../src/internal/fastDecode.ts"
 import { accountAt, pageAt } from "../bench/server.ts"
 
 /** A deterministic generator, so a failure can be replayed. */
@@ -210,4 +215,61 @@ Deno.test("refinements of refinements, of Text and of Effect's own filters: the 
 Deno.test("the other response schemas: the fast decoder agrees", () => {
   const base = { success: true }
   assert.ok(same(Schemas.BaseSuccessResponse as Schema.Schema<unknown, unknown>, variants([base], 500, 3)) > 10)
+})
+
+/** Checks the request encoder of `schema` against the schema's own encoder on `samples`; how many it accepted. */
+const sameEncoding = <A, I>(schema: Schema.Schema<A, I>, samples: ReadonlyArray<unknown>): number => {
+  const fast = requestEncoder(schema)
+  const full = Schema.encodeEither(schema, { errors: "all", onExcessProperty: "error" })
+  let accepted = 0
+  for (const sample of samples) {
+    // A caller's value, typed or not: the encoder must agree on anything.
+    const value = sample as A
+    const before = Deno.inspect(sample, { depth: Infinity, showHidden: true })
+    const expected = full(value)
+    const actual = fast(value)
+    assert.equal(Deno.inspect(sample, { depth: Infinity, showHidden: true }), before, "the encoder changed its input")
+    assert.equal(actual._tag, expected._tag, `tag for ${Deno.inspect(sample)}`)
+    if (Either.isRight(expected) && Either.isRight(actual)) {
+      accepted++
+      assert.deepStrictEqual(actual.right, expected.right)
+      assert.equal(JSON.stringify(actual.right), JSON.stringify(expected.right), "the same JSON, key order included")
+    } else if (Either.isLeft(expected) && Either.isLeft(actual)) {
+      assert.equal(
+        ParseResult.TreeFormatter.formatErrorSync(actual.left),
+        ParseResult.TreeFormatter.formatErrorSync(expected.left),
+      )
+    }
+  }
+  return accepted
+}
+
+/** Values a caller may pass that JSON could not: a class instance, a symbol key, no prototype, a getter. */
+const oddObjects = (value: unknown): Array<unknown> => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return []
+  class Input {}
+  return [
+    Object.assign(new Input(), value),
+    { ...value, [Symbol("tag")]: 1 },
+    Object.assign(Object.create(null), value),
+    Object.defineProperties({ ...value }, { computed: { get: () => "x", enumerable: true } }),
+  ]
+}
+
+Deno.test("request bodies: the fast encoder agrees with Schema.encodeEither on generated and broken values", () => {
+  const schemas: ReadonlyArray<Schema.Schema<unknown, unknown>> = [
+    Schemas.CreateAccountRequest as Schema.Schema<unknown, unknown>,
+    Schemas.UpdateAccountRequest as Schema.Schema<unknown, unknown>,
+    Schemas.AddAccountAliasesRequest as Schema.Schema<unknown, unknown>,
+    Schemas.RemoveAccountAliasesRequest as Schema.Schema<unknown, unknown>,
+    Schemas.AssociatePricePlanRequest as Schema.Schema<unknown, unknown>,
+  ]
+  schemas.forEach((schema, index) => {
+    const valid = FastCheck.sample(Arbitrary.make(schema), { numRuns: 150, seed: 42 + index })
+    const next = random(31 + index)
+    const broken = variants(valid.slice(0, 20), 300, 7 + index)
+    const samples = [...valid, ...broken, ...valid.map((value) => reorder(value, next)), ...valid.flatMap(oddObjects)]
+    const accepted = sameEncoding(schema, samples)
+    assert.ok(accepted >= 150, `${accepted} accepted`)
+  })
 })

@@ -26,7 +26,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import type * as Tracer from "effect/Tracer"
 import { Auth, type Credential } from "../Auth.ts"
 import { RateLimit } from "../RateLimit.ts"
@@ -46,7 +46,7 @@ import {
   Unauthorized,
   UnexpectedStatus,
 } from "../TogaiError.ts"
-import { responseDecoder } from "./fastDecode.ts"
+import { requestEncoder, responseDecoder } from "./fastDecode.ts"
 import { DeadlineExceeded, exchange, type Lean, leanContext, type Outgoing } from "./fetchExchange.ts"
 import { characterCount, hasLengthBetween } from "./text.ts"
 import { userAgent } from "./version.ts"
@@ -97,9 +97,7 @@ export const endpoint = <A, I, Body = never, BodyI = never>(options: {
       segment.startsWith("{") ? { param: segment.slice(1, -1) } : { literal: segment }
     ),
     // Either, not Effect: the schemas are synchronous, and a decode is one function call.
-    encodeBody: requestSchema === undefined
-      ? () => Either.void
-      : Schema.encodeEither(requestSchema, { errors: "all", onExcessProperty: "error" }),
+    encodeBody: requestSchema === undefined ? () => Either.void : requestEncoder(requestSchema),
     decodeResponse: responseDecoder(responseSchema),
     spanName: `Togai.${options.operation}`,
     // No stack trace: capturing one is an `Error` per call.

@@ -14,6 +14,13 @@
  * in the schema's order; tests/FastDecode.test.ts checks that on generated
  * inputs.
  *
+ * The same compiler builds the request encoder ({@link requestEncoder}):
+ * for a request body (no transformations but dates, which it leaves to the
+ * schema) encoding is checking, and a struct takes only a plain object
+ * whose own keys are all the schema's, as `onExcessProperty: "error"` asks;
+ * anything else goes to `Schema.encodeEither`, which reports it. Measured
+ * on `createAccount`'s body: 0.2 µs instead of 7 µs.
+ *
  * Where the time goes, and what it does instead:
  * - refinements: a filter builds an `Option` (and an issue when it fails) on
  *   every call; our own `Text`, on every id and name, carries its bounds in
@@ -46,6 +53,14 @@ const reject: unique symbol = Symbol("reject")
 type Fast = (input: unknown) => unknown
 
 const options: AST.ParseOptions = { errors: "all", onExcessProperty: "ignore" }
+const encodeOptions: AST.ParseOptions = { errors: "all", onExcessProperty: "error" }
+
+/**
+ * Set while a schema is compiled for encoding (see {@link requestEncoder};
+ * compiling is synchronous): then the nodes left to the schema encode
+ * rather than decode, and structs accept only their own keys.
+ */
+let encoding = false
 
 const hasOwn = Object.prototype.hasOwnProperty
 
@@ -78,11 +93,13 @@ const rejectsUndefined = (ast: AST.AST): boolean => {
   }
 }
 
-/** The schema's own decoder for a node the fast path does not know. */
+/** The schema's own decoder (or encoder) for a node the fast path does not know. */
 const slow = (ast: AST.AST): Fast => {
-  const decode = Schema.decodeUnknownEither(Schema.make(ast), options)
+  const run = encoding
+    ? Schema.encodeUnknownEither(Schema.make(ast), encodeOptions)
+    : Schema.decodeUnknownEither(Schema.make(ast), options)
   return (input) => {
-    const result = decode(input)
+    const result = run(input)
     return Either.isRight(result) ? result.right : reject
   }
 }
@@ -253,8 +270,16 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
   // this code, so each `output[name]` is a megamorphic store). A key `for...in` cannot list, or that a copy would
   // not keep as a key, leaves the schema to the key by key path.
   const copyable = properties.every((property) => typeof property.name === "string" && property.name !== "__proto__")
+  // Encoding a caller's value, a key the schema does not know is an error (`onExcessProperty: "error"`): only a plain
+  // object with no symbol key is taken, and its own keys must all be the schema's.
+  const exact = encoding
   return (input) => {
     if (!isRecord(input)) return reject
+    if (
+      exact && (Object.getPrototypeOf(input) !== Object.prototype || Object.getOwnPropertySymbols(input).length > 0)
+    ) {
+      return reject
+    }
     if (copyable) {
       const copy: Record<PropertyKey, unknown> = { ...input }
       let i = 0
@@ -293,10 +318,16 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
       }
     }
     const output: Record<PropertyKey, unknown> = {}
+    let present = 0
     for (let i = 0; i < count; i++) {
       const property = properties[i]
       const name = property.name
-      if (property.isOptional && !hasOwn.call(input, name)) continue
+      if (!hasOwn.call(input, name)) {
+        // A missing key the schema requires is the schema's to report.
+        if (property.isOptional) continue
+        return reject
+      }
+      present++
       const raw = input[name]
       let value = raw
       if (raw !== undefined || !property.orUndefined) {
@@ -305,7 +336,7 @@ const compileStruct = (ast: AST.TypeLiteral): Fast => {
       }
       output[name] = value
     }
-    return output
+    return exact && Object.keys(input).length !== present ? reject : output
   }
 }
 
@@ -331,5 +362,30 @@ export const responseDecoder = <A>(
   return (input) => {
     const value = objectPrototypeIsPlain() ? fast(input) : reject
     return accepted(value) ? Either.right(value) : full(input)
+  }
+}
+
+/**
+ * The encoder of `schema` for request bodies (`onExcessProperty: "error"`,
+ * every error reported): the fast path first, the schema's own encoder
+ * when the fast path does not accept the value, so an invalid body fails
+ * with exactly the schema's issues.
+ */
+export const requestEncoder = <A, I>(
+  schema: Schema.Schema<A, I>,
+): (value: A) => Either.Either<I, ParseResult.ParseError> => {
+  const full = Schema.encodeEither(schema, encodeOptions)
+  encoding = true
+  let fast: Fast
+  try {
+    fast = compile(schema.ast)
+  } finally {
+    encoding = false
+  }
+  // What the fast path accepts is what `full` would output for the same value: an `I`.
+  const accepted = (value: unknown): value is I => value !== reject
+  return (value) => {
+    const encoded = objectPrototypeIsPlain() ? fast(value) : reject
+    return accepted(encoded) ? Either.right(encoded) : full(value)
   }
 }
