@@ -14,7 +14,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import process from "node:process"
-import { Accounts, Auth, Schemas, Togai, TogaiConfig } from "../mod.ts"
+import { type Accounts, Schemas, type Togai } from "../mod.ts"
 import { deadline } from "../src/internal/deadlines.ts"
 import { accounts } from "../src/internal/endpoints.ts"
 import { userAgent } from "../src/internal/version.ts"
@@ -35,6 +35,12 @@ const quick = args.has("--quick")
  * Needs `--allow-read=DIR` to import it.
  */
 const compareDir = Deno.args.find((arg) => arg.startsWith("--compare="))?.slice("--compare=".length)
+/**
+ * `--client=DIR`: the client measured as "client" is another checkout's
+ * (with `--compare`, the before and after of any one change, both from
+ * other checkouts). Needs `--allow-read=DIR`.
+ */
+const clientDir = Deno.args.find((arg) => arg.startsWith("--client="))?.slice("--client=".length)
 const rounds = quick ? 2 : 5
 const sequentialCalls = quick ? 200 : 1_000
 const concurrentCalls = quick ? 400 : 2_000
@@ -250,15 +256,18 @@ const loadCheckout = async (dir: string): Promise<Checkout> => {
 }
 
 const before = compareDir === undefined ? undefined : await loadCheckout(compareDir)
+const { client: ours, endpoints: ourEndpoints }: Checkout = clientDir === undefined
+  ? { client: await import("../mod.ts"), endpoints: await import("../src/internal/endpoints.ts") }
+  : await loadCheckout(clientDir)
 
 const server = await startServer()
 try {
   const url = server.url
   // Default settings: only the token and the server's address are given.
-  const defaultRuntime: Runtime = ManagedRuntime.make(Togai.layer({ token, baseUrl: url }))
+  const defaultRuntime: Runtime = ManagedRuntime.make(ours.Togai.layer({ token, baseUrl: url }))
   // The same client over @effect/platform's FetchHttpClient, for comparison.
   const platformRuntime: Runtime = ManagedRuntime.make(
-    Layer.mergeAll(Auth.bearer(token), TogaiConfig.layer({ baseUrl: url }), FetchHttpClient.layer),
+    Layer.mergeAll(ours.Auth.bearer(token), ours.TogaiConfig.layer({ baseUrl: url }), FetchHttpClient.layer),
   )
 
   const beforeRuntime: Runtime | undefined = before === undefined
@@ -268,6 +277,7 @@ try {
   console.log(
     `Togai client benchmark: Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores, ` +
       `${rounds} rounds (medians)${quick ? ", --quick" : ""}` +
+      `${clientDir === undefined ? "" : `; "client" rows: the client of ${clientDir}`}` +
       `${compareDir === undefined ? "" : `; "before" rows: the client of ${compareDir}`}\n`,
   )
 
@@ -281,7 +291,7 @@ try {
         { headers },
         accounts.getAccount.decodeResponse,
       ),
-      client: Accounts.getAccount(customerId, accountId),
+      client: ours.Accounts.getAccount(customerId, accountId),
       before: before?.client.Accounts.getAccount(customerId, accountId),
     },
     {
@@ -292,7 +302,7 @@ try {
         { method: "POST", headers: postHeaders, body: JSON.stringify(newAccount) },
         accounts.createAccount.decodeResponse,
       ),
-      client: Accounts.createAccount(customerId, newAccount),
+      client: ours.Accounts.createAccount(customerId, newAccount),
       before: before?.client.Accounts.createAccount(customerId, newAccount),
     },
   ]
@@ -363,7 +373,7 @@ try {
         (active, account) => account.status === "ACTIVE" ? active + 1 : active,
       ),
     )
-  const clientStream = streamWith(defaultRuntime, Accounts.stream)
+  const clientStream = streamWith(defaultRuntime, ours.Accounts.stream)
   const streams: Array<readonly [string, () => Promise<number>]> = [["raw", rawStream], ["client", clientStream]]
   if (before !== undefined && beforeRuntime !== undefined) {
     streams.push(["before", streamWith(beforeRuntime, before.client.Accounts.stream)])
@@ -439,7 +449,7 @@ try {
     })
     const clientGrowth = await memory((sample) =>
       defaultRuntime.runPromise(
-        Stream.runForEach(Accounts.stream(customerId, { pageSize: streamPageSize }), () => Effect.sync(sample)),
+        Stream.runForEach(ours.Accounts.stream(customerId, { pageSize: streamPageSize }), () => Effect.sync(sample)),
       )
     )
     row("", "peak heap growth (after GC, every 10 pages): raw", `${fixed(rawGrowth)} MB`, "", "", "")
@@ -456,7 +466,7 @@ try {
   // 3. decoding ------------------------------------------------------------
   const pageText = JSON.stringify(pageAt(0, 1_000))
   // What the client runs on a response body, and the schema's own decoder it falls back to.
-  const decodePage = accounts.getAccounts.decodeResponse
+  const decodePage = ourEndpoints.accounts.getAccounts.decodeResponse
   const schemaDecodePage = Schema.decodeUnknownEither(Schemas.AccountPaginatedResponse, {
     errors: "all",
     onExcessProperty: "ignore",
