@@ -14,9 +14,10 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import process from "node:process"
-import { type Accounts, Schemas, type Togai } from "../mod.ts"
+// Types only: the client measured is imported below, once, from this checkout or from `--client`'s, so a run holds
+// one copy of it (two with `--compare`): more copies would make the code they share with effect megamorphic.
+import type { Accounts, Togai } from "../mod.ts"
 import { deadline } from "../src/internal/deadlines.ts"
-import { accounts } from "../src/internal/endpoints.ts"
 import { userAgent } from "../src/internal/version.ts"
 import { pageAt, totalAccounts } from "./server.ts"
 
@@ -289,7 +290,7 @@ try {
       floor: effectFloor(
         `${url}/customers/${customerId}/accounts/${accountId}`,
         { headers },
-        accounts.getAccount.decodeResponse,
+        ourEndpoints.accounts.getAccount.decodeResponse,
       ),
       client: ours.Accounts.getAccount(customerId, accountId),
       before: before?.client.Accounts.getAccount(customerId, accountId),
@@ -300,7 +301,7 @@ try {
       floor: effectFloor(
         `${url}/customers/${customerId}/accounts`,
         { method: "POST", headers: postHeaders, body: JSON.stringify(newAccount) },
-        accounts.createAccount.decodeResponse,
+        ourEndpoints.accounts.createAccount.decodeResponse,
       ),
       client: ours.Accounts.createAccount(customerId, newAccount),
       before: before?.client.Accounts.createAccount(customerId, newAccount),
@@ -467,7 +468,7 @@ try {
   const pageText = JSON.stringify(pageAt(0, 1_000))
   // What the client runs on a response body, and the schema's own decoder it falls back to.
   const decodePage = ourEndpoints.accounts.getAccounts.decodeResponse
-  const schemaDecodePage = Schema.decodeUnknownEither(Schemas.AccountPaginatedResponse, {
+  const schemaDecodePage = Schema.decodeUnknownEither(ours.Schemas.AccountPaginatedResponse, {
     errors: "all",
     onExcessProperty: "ignore",
   })
