@@ -8,14 +8,7 @@
 import assert from "node:assert/strict"
 import { deadline } from "../src/internal/deadlines.ts"
 import { json, startServer } from "./support/server.ts"
-
-const waitFor = async (what: string, condition: () => boolean): Promise<void> => {
-  for (let round = 0; round < 2000; round++) {
-    if (condition()) return
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  throw new Error(`gave up waiting for: ${what}`)
-}
+import { waitFor } from "./support/wait.ts"
 
 Deno.test("deadlines fire in the order they fall due; a cleared one never fires", async () => {
   const fired: Array<string> = []

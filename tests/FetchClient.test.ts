@@ -17,17 +17,9 @@ import { Accounts, Auth, FetchClient, Togai, TogaiConfig, TogaiError } from "../
 import { hang, json, stalledBody, startDroppingServer, startServer } from "./support/server.ts"
 import { failure, run, success, token } from "./support/run.ts"
 import { recordingTracer } from "./support/tracer.ts"
+import { waitFor } from "./support/wait.ts"
 
 const account = { id: "ACC00001", name: "Primary Account", status: "ACTIVE" }
-
-/** Lets real time pass (for the loopback HTTP) until `condition` holds; gives up after ~10 s rather than hang. */
-const waitFor = async (what: string, condition: () => boolean): Promise<void> => {
-  for (let round = 0; round < 2000; round++) {
-    if (condition()) return
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  throw new Error(`gave up waiting for: ${what}`)
-}
 
 Deno.test("interrupting a call aborts the fetch: the server sees the client go", async () => {
   await using server = startServer(hang)
