@@ -169,3 +169,20 @@ Deno.test("a FetchHttpClient.Fetch that throws instead of rejecting fails as Tra
   assert.ok(error instanceof TogaiError.TransportError, `got ${error._tag}`)
   assert.match(error.message, /this fetch throws/)
 })
+
+Deno.test("with HttpClient.currentTracerPropagation off the spans are made but no trace header is sent", async () => {
+  await using server = startServer(() => json(200, account))
+  const { tracer, spans } = recordingTracer()
+  success(
+    await run(
+      Accounts.getAccount("CUST01", "ACC00001").pipe(
+        Effect.locally(HttpClient.currentTracerPropagation, false),
+        Effect.withTracer(tracer),
+      ),
+      server.url,
+    ),
+  )
+  assert.deepEqual(spans.map((span) => span.name), ["Togai.getAccount", "http.client GET"])
+  assert.equal(server.requests[0].headers.get("traceparent"), null)
+  assert.equal(server.requests[0].headers.get("b3"), null)
+})
