@@ -550,16 +550,11 @@ export const execute = <A, Body>(
       const client = Context.unsafeGet(context, HttpClient.HttpClient)
       const clock = Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock)
       const headers = requestHeaders(credential)
-      const path = buildPath(endpoint.segments, call.params)
-      const query = buildQuery(call.query)
       const attempt: Attempt<A, Body> = {
         endpoint,
         outgoing: {
           method: endpoint.method,
-          url: settings.baseUrl + path + query,
-          baseUrl: settings.baseUrl,
-          path,
-          query,
+          url: settings.baseUrl + buildPath(endpoint.segments, call.params) + buildQuery(call.query),
           headers: prepared === undefined ? headers.withoutBody : headers.withBody,
           body: prepared,
         },

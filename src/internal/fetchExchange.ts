@@ -57,14 +57,7 @@ export interface Answer {
 /** One request, as the executor builds it. */
 export interface Outgoing {
   readonly method: HttpMethod
-  /** `baseUrl + path + query`. */
   readonly url: string
-  /** The settings' base URL, without a trailing slash. */
-  readonly baseUrl: string
-  /** The operation's path, percent-encoded, from `/`. */
-  readonly path: string
-  /** `""`, or the encoded query from `?`. */
-  readonly query: string
   /** Lower-case names; the same object for every call with one credential. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: string | undefined
