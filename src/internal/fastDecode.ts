@@ -174,14 +174,20 @@ const compileUnion = (ast: AST.Union): Fast => {
   return (input) => compiled.some((member) => member(input) !== reject) ? input : reject
 }
 
+/** The bounds of our own `Text` (a string refined by its `TextLengthId` annotation), if `ast` is one. */
+const textBounds = (ast: AST.AST): TextLength | undefined => {
+  if (ast._tag !== "Refinement" || ast.from._tag !== "StringKeyword") return undefined
+  if (Option.isSome(AST.getParseOptionsAnnotation(ast)) || Option.isSome(AST.getParseOptionsAnnotation(ast.from))) {
+    return undefined
+  }
+  return Option.getOrUndefined(AST.getAnnotation<TextLength>(ast, TextLengthId))
+}
+
 const compileRefinement = (ast: AST.Refinement): Fast => {
   // Our own `Text`: a string of `minLength` to `maxLength` characters, checked without calling the filter.
-  const textLength = AST.getAnnotation<TextLength>(ast, TextLengthId)
-  if (
-    Option.isSome(textLength) && ast.from._tag === "StringKeyword" &&
-    Option.isNone(AST.getParseOptionsAnnotation(ast.from))
-  ) {
-    const { minLength, maxLength } = textLength.value
+  const text = textBounds(ast)
+  if (text !== undefined) {
+    const { minLength, maxLength } = text
     return (input) => typeof input === "string" && hasLengthBetween(input, minLength, maxLength) ? input : reject
   }
   // Any other filter is called as the schema calls it, on the output of the refinement's `from`.
@@ -213,11 +219,8 @@ interface Property {
 const inlineOf = (ast: AST.AST): Pick<Property, "inline" | "min" | "max" | "a" | "b"> => {
   const none = { inline: undefined, min: 0, max: 0, a: undefined, b: undefined }
   if (Option.isSome(AST.getParseOptionsAnnotation(ast))) return none
-  if (ast._tag === "Refinement" && ast.from._tag === "StringKeyword") {
-    const text = AST.getAnnotation<TextLength>(ast, TextLengthId)
-    if (Option.isNone(text) || Option.isSome(AST.getParseOptionsAnnotation(ast.from))) return none
-    return { ...none, inline: "text", min: text.value.minLength, max: text.value.maxLength }
-  }
+  const text = textBounds(ast)
+  if (text !== undefined) return { ...none, inline: "text", min: text.minLength, max: text.maxLength }
   if (ast._tag === "Union" && ast.types.length === 2) {
     const [a, b] = ast.types
     if (a._tag === "Literal" && b._tag === "Literal") return { ...none, inline: "either", a: a.literal, b: b.literal }

@@ -113,7 +113,17 @@ const isRedacted = (name: string, redacted: ReadonlyArray<string | RegExp>): boo
   return false
 }
 
-const redactedText = (value: string): string => String(Redacted.make(value))
+/** Records headers on the span as the platform does, the names of `Headers.currentRedactedNames` as `<redacted>`. */
+const attributeHeaders = (
+  span: Tracer.Span,
+  prefix: string,
+  headers: Iterable<readonly [string, string]>,
+  redacted: ReadonlyArray<string | RegExp>,
+): void => {
+  for (const [name, value] of headers) {
+    span.attribute(prefix + name, isRedacted(name, redacted) ? String(Redacted.make(value)) : value)
+  }
+}
 
 /** Starts the HTTP span as `Effect.useSpan` would: a child of `parent`, with the fiber's span annotations and links. */
 const startSpan = <FA, FE>(
@@ -163,10 +173,7 @@ const describeRequest = (
     span.attribute("url.scheme", url.protocol.slice(0, -1))
     if (url.search !== "") span.attribute("url.query", url.search.slice(1))
   }
-  for (const name in outgoing.headers) {
-    const value = outgoing.headers[name]
-    span.attribute(`http.request.header.${name}`, isRedacted(name, redacted) ? redactedText(value) : value)
-  }
+  attributeHeaders(span, "http.request.header.", Object.entries(outgoing.headers), redacted)
 }
 
 /**
@@ -233,10 +240,15 @@ export const exchange = <A, E, FA, FE>(
       timedOut = true
       controller.abort()
     })
-    const fail = (failure: Failure) => {
-      if (settled) return
+    /** The first of answer, failure and interruption settles the exchange; whether this one did. */
+    const settle = (): boolean => {
+      if (settled) return false
       settled = true
       timer?.clear()
+      return true
+    }
+    const fail = (failure: Failure) => {
+      if (!settle()) return
       span?.end(now(), Exit.fail(failure))
       resume(Effect.fail(onFailure(failure)))
     }
@@ -259,19 +271,12 @@ export const exchange = <A, E, FA, FE>(
       (response) =>
         response.text().then(
           (body) => {
-            if (settled) return
-            settled = true
-            timer?.clear()
+            if (!settle()) return
             let result: Effect.Effect<A, E>
             try {
               if (span !== undefined) {
                 span.attribute("http.response.status_code", response.status)
-                for (const [name, value] of response.headers) {
-                  span.attribute(
-                    `http.response.header.${name}`,
-                    isRedacted(name, redacted) ? redactedText(value) : value,
-                  )
-                }
+                attributeHeaders(span, "http.response.header.", response.headers, redacted)
                 span.end(now(), Exit.void)
               }
               result = onAnswer({ status: response.status, headers: response.headers, body })
@@ -289,9 +294,7 @@ export const exchange = <A, E, FA, FE>(
         fail(timedOut ? new DeadlineExceeded() : { _tag: "RequestError", reason: "Transport", cause }),
     )
     return Effect.sync(() => {
-      if (settled) return
-      settled = true
-      timer?.clear()
+      if (!settle()) return
       controller.abort()
       span?.end(now(), Exit.interrupt(fiber.id()))
     })
