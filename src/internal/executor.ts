@@ -48,6 +48,7 @@ import {
 } from "../TogaiError.ts"
 import { requestEncoder, responseDecoder } from "./fastDecode.ts"
 import { DeadlineExceeded, exchange, type Lean, leanContext, type Outgoing } from "./fetchExchange.ts"
+import { currentParent, endSpan, startSpan } from "./spans.ts"
 import { characterCount, hasLengthBetween } from "./text.ts"
 import { userAgent } from "./version.ts"
 
@@ -570,7 +571,8 @@ export const execute = <A, Body>(
       )
       return settings.retry.maxRetries > 0 ? withRetries(once, endpoint.operation, settings.retry, span) : once
     }
-    return fiber.getFiberRef(FiberRef.currentTracerEnabled)
-      ? Effect.useSpan(endpoint.spanName, endpoint.spanOptions, run)
-      : run(undefined)
+    if (!fiber.getFiberRef(FiberRef.currentTracerEnabled)) return run(undefined)
+    // As `Effect.useSpan(endpoint.spanName, endpoint.spanOptions, run)`, without its copy of the fiber's refs.
+    const started = startSpan(fiber, endpoint.spanName, currentParent(fiber.currentContext), endpoint.spanOptions)
+    return Effect.onExit(run(started.span), (exit) => Effect.sync(() => endSpan(started, exit)))
   })

@@ -29,23 +29,24 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
-import * as FiberRef from "effect/FiberRef"
 import { constFalse } from "effect/Function"
-import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
 import { deadline } from "./deadlines.ts"
+import {
+  attributeRequestHeaders,
+  attributeResponseHeaders,
+  endSpan,
+  type Started,
+  startSpan,
+  traceHeaders,
+} from "./spans.ts"
 
 /** What the executor needs of an answer: its status, headers and whole body. */
 export interface Answer {
@@ -106,50 +107,7 @@ const platformRequest = (outgoing: Outgoing): HttpClientRequest.HttpClientReques
     headers: outgoing.headers,
   })
 
-const isRedacted = (name: string, redacted: ReadonlyArray<string | RegExp>): boolean => {
-  for (const key of redacted) {
-    if (typeof key === "string" ? key.toLowerCase() === name : key.test(name)) return true
-  }
-  return false
-}
-
-/** Records headers on the span as the platform does, the names of `Headers.currentRedactedNames` as `<redacted>`. */
-const attributeHeaders = (
-  span: Tracer.Span,
-  prefix: string,
-  headers: Iterable<readonly [string, string]>,
-  redacted: ReadonlyArray<string | RegExp>,
-): void => {
-  for (const [name, value] of headers) {
-    span.attribute(prefix + name, isRedacted(name, redacted) ? String(Redacted.make(value)) : value)
-  }
-}
-
-/** Starts the HTTP span as `Effect.useSpan` would: a child of `parent`, with the fiber's span annotations and links. */
-const startSpan = <FA, FE>(
-  fiber: Fiber.RuntimeFiber<FA, FE>,
-  name: string,
-  parent: Tracer.Span,
-): { readonly span: Tracer.Span; readonly now: () => bigint } => {
-  const services = fiber.getFiberRef(DefaultServices.currentServices)
-  const tracer = Context.get(services, Tracer.Tracer)
-  const clock = Context.get(services, Clock.Clock)
-  const now = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled) ? () => clock.unsafeCurrentTimeNanos() : () => 0n
-  const links = fiber.getFiberRef(FiberRef.currentTracerSpanLinks)
-  const span = tracer.span(
-    name,
-    Option.some(parent),
-    Context.empty(),
-    Chunk.toReadonlyArray(links),
-    now(),
-    "client",
-    spanOptions,
-  )
-  const annotations = fiber.getFiberRef(FiberRef.currentTracerSpanAnnotations)
-  if (HashMap.size(annotations) > 0) HashMap.forEach(annotations, (value, key) => span.attribute(key, value))
-  return { span, now }
-}
-
+/** The HTTP span's options, as the platform's client gives them. */
 const spanOptions: Tracer.SpanOptions = { kind: "client", captureStackTrace: false }
 
 /** Records the request on the span as the platform's client does. */
@@ -173,7 +131,7 @@ const describeRequest = (
     span.attribute("url.scheme", url.protocol.slice(0, -1))
     if (url.search !== "") span.attribute("url.query", url.search.slice(1))
   }
-  attributeHeaders(span, "http.request.header.", Object.entries(outgoing.headers), redacted)
+  attributeRequestHeaders(span, outgoing.headers, redacted)
 }
 
 /**
@@ -209,8 +167,7 @@ export const exchange = <A, E, FA, FE>(
     const init: globalThis.RequestInit | undefined = context.unsafeMap.get(FetchHttpClient.RequestInit.key) ??
       lean.init
 
-    let span: Tracer.Span | undefined
-    let now: () => bigint = () => 0n
+    let started: Started | undefined
     let redacted: ReadonlyArray<string | RegExp> = []
     let headers = outgoing.headers
     if (parent !== undefined) {
@@ -222,13 +179,11 @@ export const exchange = <A, E, FA, FE>(
         const name = request !== undefined && customName
           ? Context.get(context, HttpClient.SpanNameGenerator)(request)
           : `http.client ${outgoing.method}`
-        const started = startSpan(fiber, name, parent)
-        span = started.span
-        now = started.now
+        started = startSpan(fiber, name, Option.some(parent), spanOptions)
         redacted = fiber.getFiberRef(Headers.currentRedactedNames)
-        describeRequest(span, outgoing, redacted)
+        describeRequest(started.span, outgoing, redacted)
         if (fiber.getFiberRef(HttpClient.currentTracerPropagation)) {
-          headers = { ...headers, ...HttpTraceContext.toHeaders(span) }
+          headers = { ...headers, ...traceHeaders(started.span) }
         }
       }
     }
@@ -249,7 +204,7 @@ export const exchange = <A, E, FA, FE>(
     }
     const fail = (failure: Failure) => {
       if (!settle()) return
-      span?.end(now(), Exit.fail(failure))
+      if (started !== undefined) endSpan(started, Exit.fail(failure))
       resume(Effect.fail(onFailure(failure)))
     }
     let sent: Promise<Response>
@@ -274,10 +229,10 @@ export const exchange = <A, E, FA, FE>(
             if (!settle()) return
             let result: Effect.Effect<A, E>
             try {
-              if (span !== undefined) {
-                span.attribute("http.response.status_code", response.status)
-                attributeHeaders(span, "http.response.header.", response.headers, redacted)
-                span.end(now(), Exit.void)
+              if (started !== undefined) {
+                started.span.attribute("http.response.status_code", response.status)
+                attributeResponseHeaders(started.span, response.headers, redacted)
+                endSpan(started, Exit.void)
               }
               result = onAnswer({ status: response.status, headers: response.headers, body })
             } catch (defect) {
@@ -296,7 +251,7 @@ export const exchange = <A, E, FA, FE>(
     return Effect.sync(() => {
       if (!settle()) return
       controller.abort()
-      span?.end(now(), Exit.interrupt(fiber.id()))
+      if (started !== undefined) endSpan(started, Exit.interrupt(fiber.id()))
     })
   })
 

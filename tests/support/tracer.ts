@@ -5,7 +5,11 @@ import * as Tracer from "effect/Tracer"
 /** A span as the recording tracer saw it. */
 export interface RecordedSpan {
   readonly name: string
+  readonly spanId: string
+  readonly kind: Tracer.SpanKind
   readonly parentName: string | undefined
+  readonly parentSpanId: string | undefined
+  readonly links: ReadonlyArray<Tracer.SpanLink>
   readonly attributes: Map<string, unknown>
   readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> | undefined }>
   exit: Exit.Exit<unknown, unknown> | undefined
@@ -17,18 +21,22 @@ export const recordingTracer = (): { readonly tracer: Tracer.Tracer; readonly sp
   let counter = 0
   const tracer = Tracer.make({
     span(name, parent, context, links, startTime, kind) {
+      const spanId = `span-${++counter}`
       const recorded: RecordedSpan = {
         name,
+        spanId,
+        kind,
         parentName: Option.match(parent, {
           onNone: () => undefined,
           onSome: (p) => (p._tag === "Span" ? p.name : undefined),
         }),
+        parentSpanId: Option.match(parent, { onNone: () => undefined, onSome: (p) => p.spanId }),
+        links: [...links],
         attributes: new Map(),
         events: [],
         exit: undefined,
       }
       spans.push(recorded)
-      const spanId = `span-${++counter}`
       const span: Tracer.Span = {
         _tag: "Span",
         name,
