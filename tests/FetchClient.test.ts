@@ -186,3 +186,28 @@ Deno.test("with HttpClient.currentTracerPropagation off the spans are made but n
   assert.equal(server.requests[0].headers.get("traceparent"), null)
   assert.equal(server.requests[0].headers.get("b3"), null)
 })
+
+Deno.test("a body goes out the same through @effect/platform's client as through the lean path", async () => {
+  await using server = startServer((request) => json(201, { ...account, name: JSON.parse(request.body).name }))
+  // Non-ASCII text, so a body counted in UTF-16 units rather than bytes would be cut short.
+  const input = { id: "ACC00001", name: "Compte Élodie ✓" }
+  const lean = success(await run(Accounts.createAccount("CUST01", input), server.url))
+  const platform = success(
+    await Effect.runPromiseExit(
+      Accounts.createAccount("CUST01", input).pipe(
+        Effect.provide(
+          Layer.mergeAll(Auth.bearer(token), TogaiConfig.layer({ baseUrl: server.url }), FetchHttpClient.layer),
+        ),
+      ),
+    ),
+  )
+  assert.equal(lean.name, input.name)
+  assert.deepEqual(platform, lean)
+  const [viaLean, viaPlatform] = server.requests
+  for (const request of [viaLean, viaPlatform]) {
+    assert.equal(request.method, "POST")
+    assert.deepEqual(JSON.parse(request.body), input)
+    assert.equal(request.headers.get("content-type"), "application/json")
+  }
+  assert.equal(viaPlatform.body, viaLean.body)
+})

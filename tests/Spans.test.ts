@@ -1,7 +1,7 @@
 /**
  * The spans a tracer receives are the ones Effect and `@effect/platform`
- * would make: the client makes them by hand (it is cheaper per call), so
- * these tests hold them to the originals, attribute by attribute.
+ * would make: the lean path makes its HTTP span by hand (it is cheaper per
+ * call), so these tests hold it to the originals, attribute by attribute.
  */
 import assert from "node:assert/strict"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -66,7 +66,7 @@ Deno.test("through FetchClient.layer the HTTP span records what @effect/platform
   }
 })
 
-Deno.test("the operation's span gets the parent, links and annotations Effect.useSpan gives a span", async () => {
+Deno.test("the HTTP span gets the parent, links and annotations Effect.useSpan gives a span", async () => {
   await using server = startServer(() => json(200, account))
   const { tracer, spans } = recordingTracer()
   const external = Tracer.externalSpan({ traceId: "ext-trace", spanId: "ext-span" })

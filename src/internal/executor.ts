@@ -48,7 +48,6 @@ import {
 } from "../TogaiError.ts"
 import { requestEncoder, responseDecoder } from "./fastDecode.ts"
 import { DeadlineExceeded, exchange, type Lean, leanContext, type Outgoing } from "./fetchExchange.ts"
-import { currentParent, endSpan, startSpan } from "./spans.ts"
 import { characterCount, hasLengthBetween } from "./text.ts"
 import { userAgent } from "./version.ts"
 
@@ -407,7 +406,7 @@ const clientAttempt = <A, Body>(
   const { outgoing, endpoint, credential } = attempt
   const request = HttpClientRequest.make(outgoing.method)(outgoing.url, {
     headers: outgoing.headers,
-    ...(outgoing.body === undefined ? {} : { body: HttpBody.text(outgoing.body, "application/json") }),
+    ...(outgoing.body === undefined ? {} : { body: HttpBody.raw(outgoing.body, { contentType: "application/json" }) }),
   })
   const answered = client.execute(request).pipe(
     Effect.flatMap((response) =>
@@ -571,8 +570,7 @@ export const execute = <A, Body>(
       )
       return settings.retry.maxRetries > 0 ? withRetries(once, endpoint.operation, settings.retry, span) : once
     }
-    if (!fiber.getFiberRef(FiberRef.currentTracerEnabled)) return run(undefined)
-    // As `Effect.useSpan(endpoint.spanName, endpoint.spanOptions, run)`, without its copy of the fiber's refs.
-    const started = startSpan(fiber, endpoint.spanName, currentParent(fiber.currentContext), endpoint.spanOptions)
-    return Effect.onExit(run(started.span), (exit) => Effect.sync(() => endSpan(started, exit)))
+    return fiber.getFiberRef(FiberRef.currentTracerEnabled)
+      ? Effect.useSpan(endpoint.spanName, endpoint.spanOptions, run)
+      : run(undefined)
   })

@@ -350,6 +350,21 @@ const objectPrototypeIsPlain = (): boolean => {
 }
 
 /**
+ * `fast`, and `full` (the schema's own) for what `fast` does not accept.
+ * What `fast` accepts is what `full` would output for the same input: an `Out`.
+ */
+const withFallback = <In, Out>(
+  fast: Fast,
+  full: (input: In) => Either.Either<Out, ParseResult.ParseError>,
+): (input: In) => Either.Either<Out, ParseResult.ParseError> => {
+  const accepted = (value: unknown): value is Out => value !== reject
+  return (input) => {
+    const value = objectPrototypeIsPlain() ? fast(input) : reject
+    return accepted(value) ? Either.right(value) : full(input)
+  }
+}
+
+/**
  * The decoder of `schema` for response bodies (`onExcessProperty: "ignore"`,
  * every error reported): the fast path first, the schema's own decoder when
  * the fast path does not accept the input. Its input is a parsed JSON body
@@ -357,16 +372,8 @@ const objectPrototypeIsPlain = (): boolean => {
  */
 export const responseDecoder = <A>(
   schema: Schema.Schema<A, unknown>,
-): (input: unknown) => Either.Either<A, ParseResult.ParseError> => {
-  const full = Schema.decodeUnknownEither(schema, options)
-  const fast = compile(schema.ast)
-  // What the fast path accepts is what `full` would output for the same input: an `A`.
-  const accepted = (value: unknown): value is A => value !== reject
-  return (input) => {
-    const value = objectPrototypeIsPlain() ? fast(input) : reject
-    return accepted(value) ? Either.right(value) : full(input)
-  }
-}
+): (input: unknown) => Either.Either<A, ParseResult.ParseError> =>
+  withFallback(compile(schema.ast), Schema.decodeUnknownEither(schema, options))
 
 /**
  * The encoder of `schema` for request bodies (`onExcessProperty: "error"`,
@@ -377,7 +384,6 @@ export const responseDecoder = <A>(
 export const requestEncoder = <A, I>(
   schema: Schema.Schema<A, I>,
 ): (value: A) => Either.Either<I, ParseResult.ParseError> => {
-  const full = Schema.encodeEither(schema, encodeOptions)
   encoding = true
   let fast: Fast
   try {
@@ -385,10 +391,5 @@ export const requestEncoder = <A, I>(
   } finally {
     encoding = false
   }
-  // What the fast path accepts is what `full` would output for the same value: an `I`.
-  const accepted = (value: unknown): value is I => value !== reject
-  return (value) => {
-    const encoded = objectPrototypeIsPlain() ? fast(value) : reject
-    return accepted(encoded) ? Either.right(encoded) : full(value)
-  }
+  return withFallback(fast, Schema.encodeEither(schema, encodeOptions))
 }
