@@ -7,6 +7,7 @@
  * bytes, so the figures measure the clients.
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -209,6 +210,20 @@ const rawLoop = (one: () => Promise<void>, calls: number, width: number) => asyn
 type Runtime = ManagedRuntime.ManagedRuntime<Togai.Requirements, never>
 
 /**
+ * The span settings measured: the default (an operation span and an HTTP
+ * span per attempt, trace headers sent, as `@effect/platform` does), the
+ * two lighter settings README suggests for bulk jobs, and tracing off.
+ */
+type Spans = "default" | "noTraceHeaders" | "operationSpanOnly" | "off"
+
+const spanSettings: Record<Spans, <A, E, R>(program: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>> = {
+  default: (program) => program,
+  noTraceHeaders: (program) => Effect.locally(program, HttpClient.currentTracerPropagation, false),
+  operationSpanOnly: (program) => Effect.locally(program, HttpClient.currentTracerDisabledWhen, () => true),
+  off: (program) => Effect.withTracerEnabled(program, false),
+}
+
+/**
  * `calls` calls of `one`, `width` at a time: as {@link rawLoop} does it,
  * `width` fibers each making calls one after the other until all are made
  * (rather than `Effect.forEach` with a concurrency, which forks a fiber per
@@ -219,7 +234,7 @@ const clientLoop = <A, E>(
   one: Effect.Effect<A, E, Togai.Requirements>,
   calls: number,
   width: number,
-  tracing: boolean,
+  settings: Spans,
 ) => {
   const program = Effect.suspend(() => {
     let started = 0
@@ -236,8 +251,7 @@ const clientLoop = <A, E>(
       discard: true,
     })
   })
-  const traced = tracing ? program : Effect.withTracerEnabled(program, false)
-  return () => runtime.runPromise(traced)
+  return () => runtime.runPromise(spanSettings[settings](program))
 }
 
 // ---------------------------------------------------------------------------
@@ -311,17 +325,27 @@ try {
     for (const operation of operations) {
       const cases: Array<Case> = [
         { name: "raw", run: rawLoop(operation.raw, calls, width), units: calls },
-        { name: "default", run: clientLoop(defaultRuntime, operation.client, calls, width, true), units: calls },
-        { name: "untraced", run: clientLoop(defaultRuntime, operation.client, calls, width, false), units: calls },
-        { name: "platform", run: clientLoop(platformRuntime, operation.client, calls, width, true), units: calls },
-        { name: "floor", run: clientLoop(defaultRuntime, operation.floor, calls, width, false), units: calls },
+        { name: "default", run: clientLoop(defaultRuntime, operation.client, calls, width, "default"), units: calls },
+        {
+          name: "noTraceHeaders",
+          run: clientLoop(defaultRuntime, operation.client, calls, width, "noTraceHeaders"),
+          units: calls,
+        },
+        {
+          name: "operationSpanOnly",
+          run: clientLoop(defaultRuntime, operation.client, calls, width, "operationSpanOnly"),
+          units: calls,
+        },
+        { name: "untraced", run: clientLoop(defaultRuntime, operation.client, calls, width, "off"), units: calls },
+        { name: "platform", run: clientLoop(platformRuntime, operation.client, calls, width, "default"), units: calls },
+        { name: "floor", run: clientLoop(defaultRuntime, operation.floor, calls, width, "off"), units: calls },
       ]
       if (beforeRuntime !== undefined && operation.before !== undefined) {
         cases.push(
-          { name: "before", run: clientLoop(beforeRuntime, operation.before, calls, width, true), units: calls },
+          { name: "before", run: clientLoop(beforeRuntime, operation.before, calls, width, "default"), units: calls },
           {
             name: "beforeUntraced",
-            run: clientLoop(beforeRuntime, operation.before, calls, width, false),
+            run: clientLoop(beforeRuntime, operation.before, calls, width, "off"),
             units: calls,
           },
         )
@@ -343,6 +367,8 @@ try {
       }
       line("raw fetch + JSON.parse", "raw", undefined)
       line("client, default (spans on)", "default", 1.5)
+      line("  spans on, no trace headers", "noTraceHeaders", undefined)
+      line("  operation spans only (no HTTP span)", "operationSpanOnly", undefined)
       line("client, tracing off", "untraced", 1.25)
       line("client over FetchHttpClient.layer", "platform", undefined)
       line("floor: Effect.async + abort + timeout + decode", "floor", undefined)
@@ -366,30 +392,22 @@ try {
     } while (nextToken !== "")
     return active
   }
-  const streamWith = (runtime: Runtime, stream: typeof Accounts.stream) => (): Promise<number> =>
-    runtime.runPromise(
-      Stream.runFold(
-        stream(customerId, { pageSize: streamPageSize }),
-        0,
-        (active, account) => account.status === "ACTIVE" ? active + 1 : active,
-      ),
-    )
-  const clientStream = streamWith(defaultRuntime, ours.Accounts.stream)
-  const untracedStream = (): Promise<number> =>
-    defaultRuntime.runPromise(
-      Effect.withTracerEnabled(
-        Stream.runFold(
-          ours.Accounts.stream(customerId, { pageSize: streamPageSize }),
-          0,
-          (active, account) => account.status === "ACTIVE" ? active + 1 : active,
+  const streamWith =
+    (runtime: Runtime, stream: typeof Accounts.stream, spans: Spans = "default") => (): Promise<number> =>
+      runtime.runPromise(
+        spanSettings[spans](
+          Stream.runFold(
+            stream(customerId, { pageSize: streamPageSize }),
+            0,
+            (active, account) => account.status === "ACTIVE" ? active + 1 : active,
+          ),
         ),
-        false,
-      ),
-    )
+      )
   const streams: Array<readonly [string, () => Promise<number>]> = [
     ["raw", rawStream],
-    ["client", clientStream],
-    ["untraced", untracedStream],
+    ["client", streamWith(defaultRuntime, ours.Accounts.stream)],
+    ["operationSpanOnly", streamWith(defaultRuntime, ours.Accounts.stream, "operationSpanOnly")],
+    ["untraced", streamWith(defaultRuntime, ours.Accounts.stream, "off")],
   ]
   if (before !== undefined && beforeRuntime !== undefined) {
     streams.push(["before", streamWith(beforeRuntime, before.client.Accounts.stream)])
@@ -426,6 +444,7 @@ try {
       goal,
     )
   streamRow("Accounts.stream, default", "client", `≥ 0.80x ${check(streamRatio >= 0.8)}`)
+  streamRow("  operation spans only (no HTTP span)", "operationSpanOnly", "")
   streamRow("Accounts.stream, tracing off", "untraced", "")
   if (s.has("before")) streamRow("before: Accounts.stream, default", "before", "")
 
