@@ -236,14 +236,14 @@ export const layerConfig: Layer.Layer<TogaiConfig, ConfigError.ConfigError> = La
  *
  * @since 0.1.0
  */
-export const withSettings: WithSetting<SettingsInput> = withSetting((input: SettingsInput) => input)
+export const withSettings: WithSetting<SettingsInput> = /* @__PURE__ */ withSetting((input: SettingsInput) => input)
 
 /**
  * Runs an effect against another base URL.
  *
  * @since 0.1.0
  */
-export const withBaseUrl: WithSetting<string> = withSetting((baseUrl: string) => ({ baseUrl }))
+export const withBaseUrl: WithSetting<string> = /* @__PURE__ */ withSetting((baseUrl: string) => ({ baseUrl }))
 
 /**
  * Runs an effect with another per-request timeout.
@@ -257,7 +257,9 @@ export const withBaseUrl: WithSetting<string> = withSetting((baseUrl: string) =>
  *
  * @since 0.1.0
  */
-export const withTimeout: WithSetting<Duration.DurationInput> = withSetting((timeout: Duration.DurationInput) => ({
+export const withTimeout: WithSetting<Duration.DurationInput> = /* @__PURE__ */ withSetting((
+  timeout: Duration.DurationInput,
+) => ({
   timeout,
 }))
 
@@ -273,6 +275,6 @@ export const withTimeout: WithSetting<Duration.DurationInput> = withSetting((tim
  *
  * @since 0.1.0
  */
-export const withRetries: WithSetting<RetryPolicyInput | false> = withSetting((
+export const withRetries: WithSetting<RetryPolicyInput | false> = /* @__PURE__ */ withSetting((
   retry: RetryPolicyInput | false,
 ) => ({ retry }))

@@ -323,8 +323,9 @@ const paginationFields = {
   nextToken: Schema.String,
 }
 
-const PaginationErrorBase: TaggedErrorBase<PaginationError, "PaginationError", typeof paginationFields> = Schema
-  .TaggedError<PaginationError>()("PaginationError", paginationFields)
+// Pure: a program that never streams (an edge handler, say) leaves the class out of its bundle.
+const PaginationErrorBase: TaggedErrorBase<PaginationError, "PaginationError", typeof paginationFields> =
+  /* @__PURE__ */ Schema.TaggedError<PaginationError>()("PaginationError", paginationFields)
 
 /**
  * A list stream stopped because the server returned a `nextToken` it had

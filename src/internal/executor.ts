@@ -440,12 +440,14 @@ const retryReason = (error: TogaiError): string => {
   }
 }
 
-/** Makes a retry visible: a debug log line and an event on the operation's span. */
+/** Makes a retry visible: a debug log line, and an event on the operation's span when tracing is on. */
 const announceRetry = (
   operation: string,
   maxRetries: number,
   step: Retry.Step,
   error: TogaiError,
+  span: Tracer.Span | undefined,
+  clock: Clock.Clock,
 ): Effect.Effect<void> => {
   const delayMillis = Math.round(Duration.toMillis(step.delay))
   const reason = retryReason(error)
@@ -455,14 +457,11 @@ const announceRetry = (
     "togai.retry.delay_ms": delayMillis,
     "togai.retry.reason": reason,
   }
-  return Effect.zipRight(
-    Effect.logDebug(`Togai.${operation}: retry ${step.retry} of ${maxRetries} in ${delayMillis} ms after ${reason}`)
-      .pipe(Effect.annotateLogs(attributes)),
-    Effect.flatMap(
-      Effect.currentSpan,
-      (span) => Effect.map(Clock.currentTimeNanos, (now) => span.event("togai.retry", now, attributes)),
-    ).pipe(Effect.ignore),
+  span?.event("togai.retry", clock.unsafeCurrentTimeNanos(), attributes)
+  return Effect.logDebug(
+    `Togai.${operation}: retry ${step.retry} of ${maxRetries} in ${delayMillis} ms after ${reason}`,
   )
+    .pipe(Effect.annotateLogs(attributes))
 }
 
 /**
@@ -470,11 +469,18 @@ const announceRetry = (
  * announcing each retry it grants. Only failures `Retry.isRetryable` allows
  * reach it.
  */
-const retrySchedule = (operation: string, policy: RetryPolicy): Schedule.Schedule<unknown, TogaiError> =>
+const retrySchedule = (
+  operation: string,
+  policy: RetryPolicy,
+  span: Tracer.Span | undefined,
+  clock: Clock.Clock,
+): Schedule.Schedule<unknown, TogaiError> =>
   Schedule.intersect(Retry.schedule(policy), Schedule.identity<TogaiError>()).pipe(
     Schedule.whileInput((error: TogaiError) => Retry.isRetryable(error)),
     Schedule.onDecision(([step, error], decision) =>
-      ScheduleDecision.isContinue(decision) ? announceRetry(operation, policy.maxRetries, step, error) : Effect.void
+      ScheduleDecision.isContinue(decision)
+        ? Effect.suspend(() => announceRetry(operation, policy.maxRetries, step, error, span, clock))
+        : Effect.void
     ),
   )
 
@@ -490,10 +496,11 @@ const withRetries = <A>(
   operation: string,
   policy: RetryPolicy,
   span: Tracer.Span | undefined,
+  clock: Clock.Clock,
 ): Effect.Effect<A, TogaiError> =>
   Effect.catchAll(attempt, (first) => {
     if (!Retry.isRetryable(first)) return Effect.fail(first)
-    const retries = Effect.flatMap(Schedule.driver(retrySchedule(operation, policy)), (driver) => {
+    const retries = Effect.flatMap(Schedule.driver(retrySchedule(operation, policy, span, clock)), (driver) => {
       const next = (error: TogaiError): Effect.Effect<A, TogaiError> =>
         Effect.matchEffect(driver.next(error), {
           onFailure: () => Effect.fail(error),
@@ -568,7 +575,7 @@ export const execute = <A, Body>(
       const once = limiter(
         lean === undefined ? clientAttempt(attempt, client) : leanAttempt(attempt, fiber, lean),
       )
-      return settings.retry.maxRetries > 0 ? withRetries(once, endpoint.operation, settings.retry, span) : once
+      return settings.retry.maxRetries > 0 ? withRetries(once, endpoint.operation, settings.retry, span, clock) : once
     }
     return fiber.getFiberRef(FiberRef.currentTracerEnabled)
       ? Effect.useSpan(endpoint.spanName, endpoint.spanOptions, run)

@@ -39,14 +39,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import { deadline } from "./deadlines.ts"
-import {
-  attributeRequestHeaders,
-  attributeResponseHeaders,
-  endSpan,
-  type Started,
-  startSpan,
-  traceHeaders,
-} from "./spans.ts"
+import { attributeHeader, endSpan, type Started, startSpan, traceHeaders } from "./spans.ts"
 
 /** What the executor needs of an answer: its status, headers and whole body. */
 export interface Answer {
@@ -131,7 +124,7 @@ const describeRequest = (
     span.attribute("url.scheme", url.protocol.slice(0, -1))
     if (url.search !== "") span.attribute("url.query", url.search.slice(1))
   }
-  attributeRequestHeaders(span, outgoing.headers, redacted)
+  for (const name in outgoing.headers) attributeHeader(span, "request", name, outgoing.headers[name], redacted)
 }
 
 /**
@@ -231,7 +224,10 @@ export const exchange = <A, E, FA, FE>(
             try {
               if (started !== undefined) {
                 started.span.attribute("http.response.status_code", response.status)
-                attributeResponseHeaders(started.span, response.headers, redacted)
+                // `forEach` visits what the iterator yields (sorted, combined, lower-case), without an object per entry.
+                response.headers.forEach((value, name) =>
+                  attributeHeader(started.span, "response", name, value, redacted)
+                )
                 endSpan(started, Exit.void)
               }
               result = onAnswer({ status: response.status, headers: response.headers, body })
