@@ -1,7 +1,7 @@
 /**
  * The spans a tracer receives are the ones Effect and `@effect/platform`
- * would make: the lean path makes its HTTP span by hand (it is cheaper per
- * call), so these tests hold it to the originals, attribute by attribute.
+ * would make: the client makes them by hand (it is cheaper per call), so
+ * these tests hold them to the originals, attribute by attribute.
  */
 import assert from "node:assert/strict"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -66,7 +66,7 @@ Deno.test("through FetchClient.layer the HTTP span records what @effect/platform
   }
 })
 
-Deno.test("the HTTP span gets the parent, links and annotations Effect.useSpan gives a span", async () => {
+Deno.test("the operation's and HTTP spans get the parent, links and annotations Effect.useSpan gives a span", async () => {
   await using server = startServer(() => json(200, account))
   const { tracer, spans } = recordingTracer()
   const external = Tracer.externalSpan({ traceId: "ext-trace", spanId: "ext-span" })
@@ -94,6 +94,9 @@ Deno.test("the HTTP span gets the parent, links and annotations Effect.useSpan g
   assert.equal(reference.attributes.get("tenant"), "t-1")
   assert.equal(operation.attributes.get("tenant"), "t-1")
   assert.equal(operation.attributes.get("togai.operation"), "getAccount")
+  // The one difference: a span ends without the call's value, so that no span keeps an answer (a page) alive.
+  assert.ok(operation.exit !== undefined && Exit.isSuccess(operation.exit), `ended as ${operation.exit?._tag}`)
+  assert.equal(operation.exit.value, undefined)
   const http = spans.find((span) => span.parentName === "Togai.getAccount")
   assert.equal(http?.attributes.get("tenant"), "t-1", "the HTTP span is annotated too, as the platform's is")
   assert.deepEqual(http?.links, reference.links)

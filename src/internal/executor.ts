@@ -48,6 +48,7 @@ import {
 } from "../TogaiError.ts"
 import { requestEncoder, responseDecoder } from "./fastDecode.ts"
 import { DeadlineExceeded, exchange, type Lean, leanContext, type Outgoing } from "./fetchExchange.ts"
+import { currentParent, endSpan, startSpan } from "./spans.ts"
 import { characterCount, hasLengthBetween } from "./text.ts"
 import { userAgent } from "./version.ts"
 
@@ -577,7 +578,8 @@ export const execute = <A, Body>(
       )
       return settings.retry.maxRetries > 0 ? withRetries(once, endpoint.operation, settings.retry, span, clock) : once
     }
-    return fiber.getFiberRef(FiberRef.currentTracerEnabled)
-      ? Effect.useSpan(endpoint.spanName, endpoint.spanOptions, run)
-      : run(undefined)
+    if (!fiber.getFiberRef(FiberRef.currentTracerEnabled)) return run(undefined)
+    // As `Effect.useSpan(endpoint.spanName, endpoint.spanOptions, run)`, but the span does not hold the answer.
+    const started = startSpan(fiber, endpoint.spanName, currentParent(fiber.currentContext), endpoint.spanOptions)
+    return Effect.onExit(run(started.span), (exit) => Effect.sync(() => endSpan(started, exit)))
   })

@@ -1,6 +1,6 @@
 /**
- * The lean path's HTTP span, made as `@effect/platform`'s HTTP client makes
- * it with `Effect.useSpan` (same parent, links, annotations, timing,
+ * The client's spans, made as `Effect.useSpan` and `@effect/platform`'s
+ * HTTP client make theirs (same parent, links, annotations, timing,
  * attributes, redaction and trace headers), without the per-call work that
  * does not change what a tracer receives.
  *
@@ -10,6 +10,11 @@
  * iterator, and a copy of the fiber's refs (in `Effect.useSpan`); here a
  * header's attribute is worked out once per name and the fiber's refs are
  * read one by one.
+ *
+ * A span ends without the call's value (see {@link endSpan}): measured with
+ * `--trace-gc-nvp` over 100,000 streamed accounts, a span holding each page
+ * through `Effect.useSpan` had 110 MB promoted out of the young generation
+ * (27 MB with tracing off), 34 MB without.
  *
  * @internal
  * @module
@@ -22,7 +27,7 @@ import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as HashMap from "effect/HashMap"
-import type * as Option from "effect/Option"
+import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 
 /** A started span, and the clock reading that ends it. */
@@ -32,6 +37,18 @@ export interface Started {
 }
 
 const zero = () => 0n
+
+/**
+ * The parent a new span takes, as `Effect.useSpan` picks it: the current
+ * span, skipping those whose context disables propagation.
+ */
+export const currentParent = (context: Context.Context<never>): Option.Option<Tracer.AnySpan> => {
+  let parent = Context.getOption(context, Tracer.ParentSpan)
+  while (parent._tag === "Some" && Context.get(parent.value.context, Tracer.DisablePropagation)) {
+    parent = parent.value._tag === "Span" ? parent.value.parent : Option.none()
+  }
+  return parent
+}
 
 /**
  * Starts a span as `Effect.useSpan` would, on the fiber's tracer and clock,
@@ -62,9 +79,15 @@ export const startSpan = <FA, FE>(
   return { span, now }
 }
 
-/** Ends a span unless it has ended, as `Effect.useSpan` does. */
+/**
+ * Ends a span unless it has ended, as `Effect.useSpan` does, but a success
+ * without its value: tracers read an exit's outcome, not the value, and a
+ * span (by then often promoted to the old generation) that held the
+ * decoded answer would keep it from every young-generation collection.
+ * Failures keep their cause.
+ */
 export const endSpan = (started: Started, exit: Exit.Exit<unknown, unknown>): void => {
-  if (started.span.status._tag !== "Ended") started.span.end(started.now(), exit)
+  if (started.span.status._tag !== "Ended") started.span.end(started.now(), Exit.isSuccess(exit) ? Exit.void : exit)
 }
 
 /** What a header becomes on a span: its attribute keys, and whether its value is hidden. */
