@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -119,5 +120,22 @@ Deno.test("an interrupted call ends its operation and HTTP spans as interrupted"
   await Effect.runPromise(Fiber.interrupt(fiber))
   for (const span of spans) {
     assert.ok(span.exit !== undefined && Exit.isInterrupted(span.exit), `${span.name} ended as ${span.exit?._tag}`)
+  }
+})
+
+Deno.test("headers named by a global RegExp in Headers.currentRedactedNames are redacted on every call", async () => {
+  await using server = startServer(() => json(200, account, { "x-secret-a": "SECRET_A", "x-secret-b": "SECRET_B" }))
+  const { tracer, spans } = recordingTracer()
+  // A RegExp with the g flag answers `test` from where its last match ended: a cached answer must not depend on it.
+  const call = Accounts.getAccount("CUST01", "ACC00001").pipe(
+    Effect.locally(Headers.currentRedactedNames, ["authorization", /^x-secret-/g]),
+    Effect.withTracer(tracer),
+  )
+  for (let i = 0; i < 3; i++) success(await run(call, server.url))
+  const http = spans.filter((span) => span.name === "http.client GET")
+  assert.equal(http.length, 3)
+  for (const span of http) {
+    assert.equal(span.attributes.get("http.response.header.x-secret-a"), "<redacted>")
+    assert.equal(span.attributes.get("http.response.header.x-secret-b"), "<redacted>")
   }
 })

@@ -123,8 +123,9 @@ export const attributeHeader = (
   let attribute = byName.get(name)
   if (attribute === undefined) {
     let hidden = false
+    // `search`, not `test`: a global RegExp's `test` moves its `lastIndex`, and the answer is cached.
     for (const key of redacted) {
-      if (typeof key === "string" ? key.toLowerCase() === name : key.test(name)) hidden = true
+      if (typeof key === "string" ? key.toLowerCase() === name : name.search(key) >= 0) hidden = true
     }
     attribute = { request: "http.request.header." + name, response: "http.response.header." + name, redacted: hidden }
     if (byName.size < maxCachedNames) byName.set(name, attribute)
