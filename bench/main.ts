@@ -21,6 +21,7 @@ import type { Accounts, Togai } from "../mod.ts"
 import { deadline } from "../src/internal/deadlines.ts"
 import { userAgent } from "../src/internal/version.ts"
 import { pageAt, totalAccounts } from "./server.ts"
+import { startServer } from "./serverProcess.ts"
 
 const token = "tok_bench_0000"
 const customerId = "CUST01"
@@ -51,39 +52,6 @@ const streamRounds = quick ? 1 : 3
 const streamPageSize = 100
 const decodeRounds = quick ? 3 : 9
 const decodesPerRound = quick ? 20 : 100
-
-// ---------------------------------------------------------------------------
-// the server, in its own process
-
-interface Server {
-  readonly url: string
-  readonly close: () => Promise<void>
-}
-
-const startServer = async (): Promise<Server> => {
-  const child = new Deno.Command("deno", {
-    args: ["run", "--allow-net=127.0.0.1", new URL("./server.ts", import.meta.url).pathname],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn()
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader()
-  let buffered = ""
-  while (!buffered.includes("\n")) {
-    const { value, done } = await reader.read()
-    if (done) throw new Error("the benchmark server exited before it listened")
-    buffered += value
-  }
-  const { port } = JSON.parse(buffered.slice(0, buffered.indexOf("\n")))
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await child.stdin.close()
-      await reader.cancel()
-      await child.status
-    },
-  }
-}
 
 // ---------------------------------------------------------------------------
 // measuring

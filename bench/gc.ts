@@ -1,0 +1,88 @@
+/**
+ * `deno task bench:gc`: what `Accounts.stream` leaves to V8's garbage
+ * collector, with spans on and with tracing off. Each setting runs in a
+ * process of its own with `--trace-gc-nvp`, streams the bench server's
+ * 100,000 accounts four times, and the parent sums what V8 reports: bytes
+ * promoted out of the young generation and the pauses of its young
+ * (scavenge) and old (mark-compact) collections.
+ *
+ * Unlike wall time, these counters barely move from run to run on a shared
+ * machine, which is why a change to what stays reachable is measured here.
+ * `--client=DIR` measures another checkout's client instead (its processes
+ * get `--allow-read=DIR`), for a before and after:
+ * `deno run --allow-run=deno bench/gc.ts --client=../before`.
+ */
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Stream from "effect/Stream"
+import type { Accounts, Togai } from "../mod.ts"
+import { startServer } from "./serverProcess.ts"
+
+const runs = 4
+const child = Deno.args.find((arg) => arg.startsWith("--child="))?.slice("--child=".length)
+const clientDir = Deno.args.find((arg) => arg.startsWith("--client="))?.slice("--client=".length)
+
+if (child !== undefined) {
+  // In the measured process: only the stream, `runs` times.
+  const client: { Accounts: typeof Accounts; Togai: typeof Togai } = clientDir === undefined
+    ? await import("../mod.ts")
+    : await import(new URL("mod.ts", `file://${Deno.realPathSync(clientDir)}/`).href)
+  const server = await startServer()
+  const runtime = ManagedRuntime.make(client.Togai.layer({ token: "tok_bench_0000", baseUrl: server.url }))
+  const count = Stream.runCount(client.Accounts.stream("CUST01", { pageSize: 100 }))
+  const program = child === "off" ? Effect.withTracerEnabled(count, false) : count
+  for (let i = 0; i < runs; i++) await runtime.runPromise(program)
+  await runtime.dispose()
+  await server.close()
+} else {
+  interface Totals {
+    promotedMB: number
+    scavenges: number
+    scavengeMs: number
+    majors: number
+    majorMs: number
+  }
+  const measure = async (mode: "on" | "off"): Promise<Totals> => {
+    const output = await new Deno.Command("deno", {
+      args: [
+        "run",
+        "--v8-flags=--trace-gc-nvp",
+        "--allow-net=127.0.0.1",
+        "--allow-run=deno",
+        ...(clientDir === undefined ? [] : [`--allow-read=${clientDir}`]),
+        new URL(import.meta.url).pathname,
+        `--child=${mode}`,
+        ...(clientDir === undefined ? [] : [`--client=${clientDir}`]),
+      ],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output()
+    if (!output.success) throw new Error(`the ${mode} run failed`)
+    const totals: Totals = { promotedMB: 0, scavenges: 0, scavengeMs: 0, majors: 0, majorMs: 0 }
+    for (const line of new TextDecoder().decode(output.stdout).split("\n")) {
+      const at = line.indexOf("GC: {")
+      if (at < 0) continue
+      const event = JSON.parse(line.slice(at + 4))
+      if (event.gc === "s") {
+        totals.scavenges++
+        totals.scavengeMs += event.pause
+        totals.promotedMB += (event.promoted ?? 0) / 1e6
+      } else {
+        totals.majors++
+        totals.majorMs += event.pause
+      }
+    }
+    return totals
+  }
+  console.log(
+    `GC over Accounts.stream, ${runs} x 100,000 accounts in pages of 100` +
+      `${clientDir === undefined ? "" : `; the client of ${clientDir}`}`,
+  )
+  for (const mode of ["on", "off"] as const) {
+    const t = await measure(mode)
+    console.log(
+      `${mode === "on" ? "spans on   " : "tracing off"}  promoted ${t.promotedMB.toFixed(0)} MB, ` +
+        `${t.scavenges} scavenges ${t.scavengeMs.toFixed(0)} ms, ${t.majors} mark-compacts ${t.majorMs.toFixed(0)} ms`,
+    )
+  }
+}
