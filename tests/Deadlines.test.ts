@@ -42,6 +42,17 @@ Deno.test("a deadline whose older neighbours settled still fires", async () => {
   assert.deepEqual(fired, [49])
 })
 
+Deno.test("a settled request's deadline lets go of its state while older requests are still in flight", async () => {
+  const output = await new Deno.Command("deno", {
+    args: ["run", "--v8-flags=--expose-gc", new URL("./support/settled-release.ts", import.meta.url).pathname],
+    stdout: "piped",
+    stderr: "piped",
+  }).output()
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr))
+  // A bulk job at concurrency 32 always has an older call in flight: held states would pile up in the queue.
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(output.stdout)), { reachable: 0 })
+})
+
 Deno.test("where timers are numbers (no unref), each deadline has its own timer, cleared with it", async () => {
   const output = await new Deno.Command("deno", {
     args: ["run", new URL("./support/numeric-timers.ts", import.meta.url).pathname],
