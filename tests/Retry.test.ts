@@ -243,12 +243,26 @@ Deno.test("the timeout applies per attempt: a retried GET gets the full limit ag
     yield* TestClock.adjust("10 seconds")
     yield* waitFor("the second attempt's timeout", sleepingUntil(20_000))
     assert.equal(server.requests.length, 2)
+    // The attempt that ran out of time was aborted, not left running beside its retry.
+    yield* waitFor("the first connection to close", Effect.sync(() => cancelled === 1))
     yield* TestClock.adjust("10 seconds")
     yield* waitFor("the second timeout to end the call", isDone(fiber))
     const error = failure(yield* Fiber.join(fiber))
     assert.ok(error instanceof TogaiError.Timeout)
     assert.equal(Duration.toSeconds(error.timeout), 10)
     yield* waitFor("both connections to close", Effect.sync(() => cancelled === 2))
+  }))
+})
+
+Deno.test("an uninterruptible call does not wait out its timeout once the answer is in", async () => {
+  await using server = startServer(() => json(200, { id: "ACC00001", name: "Primary Account", status: "ACTIVE" }))
+  await runTest(Effect.gen(function* () {
+    const fiber = yield* Effect.fork(
+      Effect.uninterruptible(Accounts.getAccount("CUST01", "ACC00001")).pipe(Effect.provide(togai(server.url))),
+    )
+    // The timeout's sleep must stop when the answer wins the race, though the call cannot be interrupted.
+    yield* waitFor("the call to end without the clock moving", isDone(fiber))
+    assert.equal((yield* Fiber.join(fiber)).id, "ACC00001")
   }))
 })
 

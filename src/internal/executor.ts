@@ -20,7 +20,8 @@ import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Fiber from "effect/Fiber"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -417,7 +418,18 @@ const clientAttempt = <A, Body>(
       })
     ),
     Effect.mapError((error) => transportError(endpoint, error, credential)),
-    Effect.timeoutFail({ duration: attempt.settings.timeout, onTimeout: () => timeoutError(attempt) }),
+    // What `Effect.timeoutFail` does, with `Effect.raceWith` (~120 bytes less of an edge bundle): the request and a
+    // sleep on the fiber's clock race; the loser is interrupted and awaited, so a request that runs out of time is
+    // aborted before the Timeout is returned. The sleep is interruptible even where the call is not.
+    (sent) =>
+      Effect.raceWith(sent, Effect.interruptible(Effect.sleep(attempt.settings.timeout)), {
+        onSelfDone: (exit, sleeping) => Effect.zipRight(Fiber.interrupt(sleeping), exit),
+        onOtherDone: (slept, sending) =>
+          Effect.zipRight(
+            Fiber.interrupt(sending),
+            Exit.isSuccess(slept) ? Effect.failSync(() => timeoutError(attempt)) : Effect.failCause(slept.cause),
+          ),
+      }),
     Effect.flatMap((answer) => interpret(attempt, answer)),
   )
   return attempt.span === undefined ? answered : Effect.withParentSpan(answered, attempt.span)
@@ -477,7 +489,7 @@ const retrySchedule = (
   clock: Clock.Clock,
 ): Schedule.Schedule<unknown, TogaiError> =>
   Schedule.intersect(Retry.schedule(policy), Schedule.identity<TogaiError>()).pipe(
-    Schedule.whileInput((error: TogaiError) => Retry.isRetryable(error)),
+    Schedule.whileInput<TogaiError>(Retry.isRetryable),
     Schedule.onDecision(([step, error], decision) =>
       ScheduleDecision.isContinue(decision)
         ? Effect.suspend(() => announceRetry(operation, policy.maxRetries, step, error, span, clock))
