@@ -13,7 +13,8 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import { Accounts, Auth, FetchClient, Togai, TogaiConfig, TogaiError } from "../mod.ts"
+import type * as RateLimiter from "effect/RateLimiter"
+import { Accounts, Auth, FetchClient, RateLimit, Togai, TogaiConfig, TogaiError } from "../mod.ts"
 import { hang, json, stalledBody, startDroppingServer, startServer } from "./support/server.ts"
 import { failure, run, success, token } from "./support/run.ts"
 import { recordingTracer } from "./support/tracer.ts"
@@ -21,13 +22,50 @@ import { waitFor } from "./support/wait.ts"
 
 const account = { id: "ACC00001", name: "Primary Account", status: "ACTIVE" }
 
-Deno.test("interrupting a call aborts the fetch: the server sees the client go", async () => {
+for (const tracing of [true, false]) {
+  Deno.test(`interrupting a call aborts the fetch: the server sees the client go (tracing ${tracing ? "on" : "off"})`, async () => {
+    await using server = startServer(hang)
+    const fiber = Effect.runFork(
+      Accounts.getAccount("CUST01", "ACC00001").pipe(
+        Effect.withTracerEnabled(tracing),
+        Effect.provide(Togai.layer({ token, baseUrl: server.url })),
+      ),
+    )
+    await waitFor("the request to arrive", () => server.requests.length === 1)
+    assert.equal(server.requests[0].signal.aborted, false)
+    await Effect.runPromise(Fiber.interrupt(fiber))
+    await waitFor("the server to see the abort", () => server.requests[0].signal.aborted)
+  })
+}
+
+Deno.test("a rate limiter that runs attempts side by side: interrupting the call aborts every fetch", async () => {
   await using server = startServer(hang)
+  // A hedging limiter: two copies of the attempt race; both are in flight when the call is interrupted.
+  const hedging: RateLimiter.RateLimiter = (effect) => Effect.race(effect, effect)
   const fiber = Effect.runFork(
-    Accounts.getAccount("CUST01", "ACC00001").pipe(Effect.provide(Togai.layer({ token, baseUrl: server.url }))),
+    Accounts.getAccount("CUST01", "ACC00001").pipe(
+      Effect.provide(
+        Layer.merge(Togai.layer({ token, baseUrl: server.url }), Layer.succeed(RateLimit.RateLimit, hedging)),
+      ),
+    ),
+  )
+  await waitFor("both requests to arrive", () => server.requests.length === 2)
+  await Effect.runPromise(Fiber.interrupt(fiber))
+  await waitFor("the server to see both aborted", () => server.requests.every((request) => request.signal.aborted))
+})
+
+Deno.test("a rate limiter that lets go of an attempt: the fetch is aborted when the call ends", async () => {
+  await using server = startServer(hang)
+  // `Effect.disconnect`: interrupting the call returns at once, the attempt's fiber is interrupted in the background.
+  const detaching: RateLimiter.RateLimiter = (effect) => Effect.disconnect(effect)
+  const fiber = Effect.runFork(
+    Accounts.getAccount("CUST01", "ACC00001").pipe(
+      Effect.provide(
+        Layer.merge(Togai.layer({ token, baseUrl: server.url }), Layer.succeed(RateLimit.RateLimit, detaching)),
+      ),
+    ),
   )
   await waitFor("the request to arrive", () => server.requests.length === 1)
-  assert.equal(server.requests[0].signal.aborted, false)
   await Effect.runPromise(Fiber.interrupt(fiber))
   await waitFor("the server to see the abort", () => server.requests[0].signal.aborted)
 })

@@ -48,8 +48,8 @@ import {
   UnexpectedStatus,
 } from "../TogaiError.ts"
 import { requestEncoder, responseDecoder } from "./fastDecode.ts"
-import { DeadlineExceeded, exchange, type Lean, leanContext, type Outgoing } from "./fetchExchange.ts"
-import { currentParent, endSpan, startSpan } from "./spans.ts"
+import { DeadlineExceeded, exchange, type InFlight, type Lean, leanContext, type Outgoing } from "./fetchExchange.ts"
+import { currentParent, endSpan, type Started, startSpan } from "./spans.ts"
 import { characterCount, hasLengthBetween } from "./text.ts"
 import { userAgent } from "./version.ts"
 
@@ -373,6 +373,7 @@ const leanAttempt = <A, Body>(
   attempt: Attempt<A, Body>,
   fiber: Fiber.RuntimeFiber<A, TogaiError>,
   lean: Lean,
+  inFlight: InFlight,
 ): Effect.Effect<A, TogaiError> => {
   const millis = Duration.toMillis(attempt.settings.timeout)
   return exchange<A, TogaiError, A, TogaiError>(
@@ -381,6 +382,7 @@ const leanAttempt = <A, Body>(
     attempt.outgoing,
     millis > maxTimerMillis ? undefined : millis,
     attempt.span,
+    inFlight,
     (answer) =>
       interpret(attempt, {
         status: answer.status,
@@ -560,6 +562,8 @@ export const execute = <A, Body>(
 ): Effect.Effect<A, TogaiError, HttpClient.HttpClient | Auth> =>
   Effect.withFiberRuntime<A, TogaiError, HttpClient.HttpClient | Auth>((fiber) => {
     const prepared = prepare(endpoint, call)
+    /** When the attempts go through the lean exchange: their aborts, for when the operation ends. */
+    let inFlight: InFlight | undefined
     const run = (span: Tracer.Span | undefined): Effect.Effect<A, TogaiError> => {
       if (prepared instanceof InvalidRequest) return Effect.fail(prepared)
       // Every service in one step, read from the fiber rather than yielded one by one.
@@ -586,12 +590,45 @@ export const execute = <A, Body>(
       const lean = clock === liveClock ? leanContext(client) : undefined
       const limiter = Context.unsafeGet(context, RateLimit)
       const once = limiter(
-        lean === undefined ? clientAttempt(attempt, client) : leanAttempt(attempt, fiber, lean),
+        lean === undefined ? clientAttempt(attempt, client) : leanAttempt(attempt, fiber, lean, inFlight = []),
       )
       return settings.retry.maxRetries > 0 ? withRetries(once, endpoint.operation, settings.retry, span, clock) : once
     }
-    if (!fiber.getFiberRef(FiberRef.currentTracerEnabled)) return run(undefined)
     // As `Effect.useSpan(endpoint.spanName, endpoint.spanOptions, run)`, but the span does not hold the answer.
-    const started = startSpan(fiber, endpoint.spanName, currentParent(fiber.currentContext), endpoint.spanOptions)
-    return Effect.onExit(run(started.span), (exit) => Effect.sync(() => endSpan(started, exit)))
+    const started = fiber.getFiberRef(FiberRef.currentTracerEnabled)
+      ? startSpan(fiber, endpoint.spanName, currentParent(fiber.currentContext), endpoint.spanOptions)
+      : undefined
+    const operation = run(started?.span)
+    return inFlight === undefined && started === undefined ? operation : settleOperation(operation, inFlight, started)
   })
+
+/**
+ * What an operation does when it ends, however it ends: aborts the
+ * exchanges still in flight (interrupted, or let go of by a rate limiter),
+ * then ends the operation's span, a success without the value. As with
+ * `Effect.onExit`, this cannot be interrupted, but it allocates no `Exit`
+ * and no continuation beyond the one `Effect.matchCauseEffect`.
+ */
+const settleOperation = <A>(
+  operation: Effect.Effect<A, TogaiError>,
+  inFlight: InFlight | undefined,
+  started: Started | undefined,
+): Effect.Effect<A, TogaiError> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.matchCauseEffect(restore(operation), {
+      onFailure: (cause) => settled(Exit.failCause(cause), inFlight, started),
+      onSuccess: (value) => settled(Exit.succeed(value), inFlight, started),
+    })
+  )
+
+/** The operation's ending, once it has ended: its exit is its result (an `Exit` is an `Effect`). */
+const settled = <A>(
+  exit: Exit.Exit<A, TogaiError>,
+  inFlight: InFlight | undefined,
+  started: Started | undefined,
+): Exit.Exit<A, TogaiError> => {
+  // Each abort removes itself from `inFlight`.
+  while (inFlight !== undefined && inFlight.length > 0) inFlight[0]()
+  if (started !== undefined) endSpan(started, exit)
+  return exit
+}
