@@ -1,10 +1,11 @@
 /**
- * `deno task bench:gc`: what `Accounts.stream` leaves to V8's garbage
- * collector, with spans on and with tracing off. Each setting runs in a
- * process of its own with `--trace-gc-nvp`, streams the bench server's
- * 100,000 accounts four times, and the parent sums what V8 reports: bytes
- * promoted out of the young generation and the pauses of its young
- * (scavenge) and old (mark-compact) collections.
+ * `deno task bench:gc`: what the client leaves to V8's garbage collector,
+ * with spans on and with tracing off, for two workloads: `Accounts.stream`
+ * over the bench server's 100,000 accounts (four times), and 40,000
+ * `getAccount` calls, 32 at a time. Each runs in a process of its own with
+ * `--trace-gc-nvp`, and the parent sums what V8 reports: bytes promoted out
+ * of the young generation and the pauses of its young (scavenge) and old
+ * (mark-compact) collections.
  *
  * Unlike wall time, these counters barely move from run to run on a shared
  * machine, which is why a change to what stays reachable is measured here.
@@ -19,6 +20,10 @@ import type { Accounts, Togai } from "../mod.ts"
 import { startServer } from "./serverProcess.ts"
 
 const runs = 4
+const calls = 40_000
+const concurrency = 32
+type Workload = "stream" | "calls"
+type Mode = "on" | "off"
 const child = Deno.args.find((arg) => arg.startsWith("--child="))?.slice("--child=".length)
 const clientDir = Deno.args.find((arg) => arg.startsWith("--client="))?.slice("--client=".length)
 
@@ -29,9 +34,24 @@ if (child !== undefined) {
     : await import(new URL("mod.ts", `file://${Deno.realPathSync(clientDir)}/`).href)
   const server = await startServer()
   const runtime = ManagedRuntime.make(client.Togai.layer({ token: "tok_bench_0000", baseUrl: server.url }))
+  const [workload, mode] = child.split("-") as [Workload, Mode]
   const count = Stream.runCount(client.Accounts.stream("CUST01", { pageSize: 100 }))
-  const program = child === "off" ? Effect.withTracerEnabled(count, false) : count
-  for (let i = 0; i < runs; i++) await runtime.runPromise(program)
+  // `calls` calls, `concurrency` fibers making them one after the other (as bench/main.ts does).
+  const callLoop = Effect.suspend(() => {
+    let started = 0
+    const worker = Effect.whileLoop({
+      while: () => started < calls,
+      body: () => {
+        started++
+        return client.Accounts.getAccount("CUST01", "ACC00001")
+      },
+      step: () => {},
+    })
+    return Effect.all(Array.from({ length: concurrency }, () => worker), { concurrency: "unbounded", discard: true })
+  })
+  const work: Effect.Effect<unknown, unknown, Togai.Requirements> = workload === "stream" ? count : callLoop
+  const program = mode === "off" ? Effect.withTracerEnabled(work, false) : work
+  for (let i = 0; i < (workload === "stream" ? runs : 1); i++) await runtime.runPromise(program)
   await runtime.dispose()
   await server.close()
 } else {
@@ -42,7 +62,7 @@ if (child !== undefined) {
     majors: number
     majorMs: number
   }
-  const measure = async (mode: "on" | "off"): Promise<Totals> => {
+  const measure = async (workload: Workload, mode: Mode): Promise<Totals> => {
     const output = await new Deno.Command("deno", {
       args: [
         "run",
@@ -51,13 +71,13 @@ if (child !== undefined) {
         "--allow-run=deno",
         ...(clientDir === undefined ? [] : [`--allow-read=${clientDir}`]),
         new URL(import.meta.url).pathname,
-        `--child=${mode}`,
+        `--child=${workload}-${mode}`,
         ...(clientDir === undefined ? [] : [`--client=${clientDir}`]),
       ],
       stdout: "piped",
       stderr: "inherit",
     }).output()
-    if (!output.success) throw new Error(`the ${mode} run failed`)
+    if (!output.success) throw new Error(`the ${workload} run with spans ${mode} failed`)
     const totals: Totals = { promotedMB: 0, scavenges: 0, scavengeMs: 0, majors: 0, majorMs: 0 }
     for (const line of new TextDecoder().decode(output.stdout).split("\n")) {
       const at = line.indexOf("GC: {")
@@ -74,15 +94,21 @@ if (child !== undefined) {
     }
     return totals
   }
-  console.log(
-    `GC over Accounts.stream, ${runs} x 100,000 accounts in pages of 100` +
-      `${clientDir === undefined ? "" : `; the client of ${clientDir}`}`,
-  )
-  for (const mode of ["on", "off"] as const) {
-    const t = await measure(mode)
-    console.log(
-      `${mode === "on" ? "spans on   " : "tracing off"}  promoted ${t.promotedMB.toFixed(0)} MB, ` +
-        `${t.scavenges} scavenges ${t.scavengeMs.toFixed(0)} ms, ${t.majors} mark-compacts ${t.majorMs.toFixed(0)} ms`,
-    )
+  console.log(`GC per workload${clientDir === undefined ? "" : `; the client of ${clientDir}`}`)
+  const workloads: ReadonlyArray<readonly [Workload, string]> = [
+    ["stream", `Accounts.stream, ${runs} x 100,000 accounts in pages of 100`],
+    ["calls", `getAccount, ${calls.toLocaleString("en")} calls, ${concurrency} at a time`],
+  ]
+  for (const [workload, title] of workloads) {
+    console.log(title)
+    for (const mode of ["on", "off"] as const) {
+      const t = await measure(workload, mode)
+      console.log(
+        `  ${mode === "on" ? "spans on   " : "tracing off"}  promoted ${t.promotedMB.toFixed(0)} MB, ` +
+          `${t.scavenges} scavenges ${t.scavengeMs.toFixed(0)} ms, ${t.majors} mark-compacts ${
+            t.majorMs.toFixed(0)
+          } ms`,
+      )
+    }
   }
 }
