@@ -398,10 +398,11 @@ const leanAttempt = <A, Body>(
 
 /**
  * One attempt through any other client (or under a `TestClock`): the
- * client's `execute`, its body read, and `Effect.timeoutFail` on the
- * fiber's clock. The limit covers sending, the headers and every byte of
- * the body, and running out interrupts the request, so the server sees the
- * connection close. The operation's span is the parent of the client's.
+ * client's `execute`, its body read, and a timeout on the fiber's clock
+ * (as `Effect.timeoutFail` does it). The limit covers sending, the headers
+ * and every byte of the body, and running out interrupts the request, so
+ * the server sees the connection close. The operation's span is the parent
+ * of the client's.
  */
 const clientAttempt = <A, Body>(
   attempt: Attempt<A, Body>,
