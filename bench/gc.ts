@@ -17,6 +17,7 @@ import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Stream from "effect/Stream"
 import type { Accounts, Togai } from "../mod.ts"
+import { callLoop } from "./callLoop.ts"
 import { startServer } from "./serverProcess.ts"
 
 const runs = 4
@@ -28,7 +29,7 @@ const child = Deno.args.find((arg) => arg.startsWith("--child="))?.slice("--chil
 const clientDir = Deno.args.find((arg) => arg.startsWith("--client="))?.slice("--client=".length)
 
 if (child !== undefined) {
-  // In the measured process: only the stream, `runs` times.
+  // In the measured process: only the workload (the stream `runs` times, or the calls once).
   const client: { Accounts: typeof Accounts; Togai: typeof Togai } = clientDir === undefined
     ? await import("../mod.ts")
     : await import(new URL("mod.ts", `file://${Deno.realPathSync(clientDir)}/`).href)
@@ -36,20 +37,9 @@ if (child !== undefined) {
   const runtime = ManagedRuntime.make(client.Togai.layer({ token: "tok_bench_0000", baseUrl: server.url }))
   const [workload, mode] = child.split("-") as [Workload, Mode]
   const count = Stream.runCount(client.Accounts.stream("CUST01", { pageSize: 100 }))
-  // `calls` calls, `concurrency` fibers making them one after the other (as bench/main.ts does).
-  const callLoop = Effect.suspend(() => {
-    let started = 0
-    const worker = Effect.whileLoop({
-      while: () => started < calls,
-      body: () => {
-        started++
-        return client.Accounts.getAccount("CUST01", "ACC00001")
-      },
-      step: () => {},
-    })
-    return Effect.all(Array.from({ length: concurrency }, () => worker), { concurrency: "unbounded", discard: true })
-  })
-  const work: Effect.Effect<unknown, unknown, Togai.Requirements> = workload === "stream" ? count : callLoop
+  const work: Effect.Effect<unknown, unknown, Togai.Requirements> = workload === "stream"
+    ? count
+    : callLoop(client.Accounts.getAccount("CUST01", "ACC00001"), calls, concurrency)
   const program = mode === "off" ? Effect.withTracerEnabled(work, false) : work
   for (let i = 0; i < (workload === "stream" ? runs : 1); i++) await runtime.runPromise(program)
   await runtime.dispose()

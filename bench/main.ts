@@ -19,6 +19,7 @@ import process from "node:process"
 // one copy of it (two with `--compare`): more copies would make the code they share with effect megamorphic.
 import type { Accounts, Togai } from "../mod.ts"
 import { deadline } from "../src/internal/deadlines.ts"
+import { callLoop } from "./callLoop.ts"
 import { userAgent } from "../src/internal/version.ts"
 import { pageAt, totalAccounts } from "./server.ts"
 import { startServer } from "./serverProcess.ts"
@@ -208,36 +209,15 @@ const spanSettings: Record<Spans, <A, E, R>(program: Effect.Effect<A, E, R>) => 
   off: (program) => Effect.withTracerEnabled(program, false),
 }
 
-/**
- * `calls` calls of `one`, `width` at a time: as {@link rawLoop} does it,
- * `width` fibers each making calls one after the other until all are made
- * (rather than `Effect.forEach` with a concurrency, which forks a fiber per
- * call and would measure that too).
- */
+/** `calls` calls of `one`, `width` at a time (see bench/callLoop.ts), run with the span settings given. */
 const clientLoop = <A, E>(
   runtime: Runtime,
   one: Effect.Effect<A, E, Togai.Requirements>,
   calls: number,
   width: number,
   settings: Spans,
-) => {
-  const program = Effect.suspend(() => {
-    let started = 0
-    const worker = Effect.whileLoop({
-      while: () => started < calls,
-      body: () => {
-        started++
-        return one
-      },
-      step: () => {},
-    })
-    return width === 1 ? worker : Effect.all(Array.from({ length: width }, () => worker), {
-      concurrency: "unbounded",
-      discard: true,
-    })
-  })
-  return () => runtime.runPromise(spanSettings[settings](program))
-}
+) =>
+() => runtime.runPromise(spanSettings[settings](callLoop(one, calls, width)))
 
 // ---------------------------------------------------------------------------
 

@@ -38,37 +38,27 @@ for (const tracing of [true, false]) {
   })
 }
 
-Deno.test("a rate limiter that runs attempts side by side: interrupting the call aborts every fetch", async () => {
-  await using server = startServer(hang)
-  // A hedging limiter: two copies of the attempt race; both are in flight when the call is interrupted.
-  const hedging: RateLimiter.RateLimiter = (effect) => Effect.race(effect, effect)
-  const fiber = Effect.runFork(
-    Accounts.getAccount("CUST01", "ACC00001").pipe(
-      Effect.provide(
-        Layer.merge(Togai.layer({ token, baseUrl: server.url }), Layer.succeed(RateLimit.RateLimit, hedging)),
+const limiters: ReadonlyArray<readonly [string, RateLimiter.RateLimiter, number]> = [
+  // Two copies of the attempt race (hedging): both are in flight when the call is interrupted.
+  ["runs attempts side by side", (effect) => Effect.race(effect, effect), 2],
+  // Interrupting the call returns at once; the attempt's fiber is interrupted in the background.
+  ["lets go of its attempt (Effect.disconnect)", (effect) => Effect.disconnect(effect), 1],
+]
+for (const [what, limiter, requests] of limiters) {
+  Deno.test(`a rate limiter that ${what}: interrupting the call aborts every fetch`, async () => {
+    await using server = startServer(hang)
+    const fiber = Effect.runFork(
+      Accounts.getAccount("CUST01", "ACC00001").pipe(
+        Effect.provide(
+          Layer.merge(Togai.layer({ token, baseUrl: server.url }), Layer.succeed(RateLimit.RateLimit, limiter)),
+        ),
       ),
-    ),
-  )
-  await waitFor("both requests to arrive", () => server.requests.length === 2)
-  await Effect.runPromise(Fiber.interrupt(fiber))
-  await waitFor("the server to see both aborted", () => server.requests.every((request) => request.signal.aborted))
-})
-
-Deno.test("a rate limiter that lets go of an attempt: the fetch is aborted when the call ends", async () => {
-  await using server = startServer(hang)
-  // `Effect.disconnect`: interrupting the call returns at once, the attempt's fiber is interrupted in the background.
-  const detaching: RateLimiter.RateLimiter = (effect) => Effect.disconnect(effect)
-  const fiber = Effect.runFork(
-    Accounts.getAccount("CUST01", "ACC00001").pipe(
-      Effect.provide(
-        Layer.merge(Togai.layer({ token, baseUrl: server.url }), Layer.succeed(RateLimit.RateLimit, detaching)),
-      ),
-    ),
-  )
-  await waitFor("the request to arrive", () => server.requests.length === 1)
-  await Effect.runPromise(Fiber.interrupt(fiber))
-  await waitFor("the server to see the abort", () => server.requests[0].signal.aborted)
-})
+    )
+    await waitFor(`${requests} request(s) to arrive`, () => server.requests.length === requests)
+    await Effect.runPromise(Fiber.interrupt(fiber))
+    await waitFor("the server to see every request aborted", () => server.requests.every((r) => r.signal.aborted))
+  })
+}
 
 Deno.test("interrupting a call while its body is read aborts the body read", async () => {
   let cancelled = 0
