@@ -19,8 +19,8 @@ import process from "node:process"
 // one copy of it (two with `--compare`): more copies would make the code they share with effect megamorphic.
 import type { Accounts, Togai } from "../mod.ts"
 import { deadline } from "../src/internal/deadlines.ts"
-import { callLoop } from "./callLoop.ts"
 import { userAgent } from "../src/internal/version.ts"
+import { callLoop } from "./callLoop.ts"
 import { pageAt, totalAccounts } from "./server.ts"
 import { startServer } from "./serverProcess.ts"
 
@@ -288,31 +288,26 @@ try {
   ]
   for (const [width, calls] of [[1, sequentialCalls], [concurrency, concurrentCalls]] as const) {
     for (const operation of operations) {
+      /** A case that runs `one` through `runtime` with the span settings given. */
+      const clientCase = (
+        name: string,
+        runtime: Runtime,
+        one: Effect.Effect<unknown, unknown, Togai.Requirements>,
+        settings: Spans,
+      ): Case => ({ name, run: clientLoop(runtime, one, calls, width, settings), units: calls })
       const cases: Array<Case> = [
         { name: "raw", run: rawLoop(operation.raw, calls, width), units: calls },
-        { name: "default", run: clientLoop(defaultRuntime, operation.client, calls, width, "default"), units: calls },
-        {
-          name: "noTraceHeaders",
-          run: clientLoop(defaultRuntime, operation.client, calls, width, "noTraceHeaders"),
-          units: calls,
-        },
-        {
-          name: "operationSpanOnly",
-          run: clientLoop(defaultRuntime, operation.client, calls, width, "operationSpanOnly"),
-          units: calls,
-        },
-        { name: "untraced", run: clientLoop(defaultRuntime, operation.client, calls, width, "off"), units: calls },
-        { name: "platform", run: clientLoop(platformRuntime, operation.client, calls, width, "default"), units: calls },
-        { name: "floor", run: clientLoop(defaultRuntime, operation.floor, calls, width, "off"), units: calls },
+        clientCase("default", defaultRuntime, operation.client, "default"),
+        clientCase("noTraceHeaders", defaultRuntime, operation.client, "noTraceHeaders"),
+        clientCase("operationSpanOnly", defaultRuntime, operation.client, "operationSpanOnly"),
+        clientCase("untraced", defaultRuntime, operation.client, "off"),
+        clientCase("platform", platformRuntime, operation.client, "default"),
+        clientCase("floor", defaultRuntime, operation.floor, "off"),
       ]
       if (beforeRuntime !== undefined && operation.before !== undefined) {
         cases.push(
-          { name: "before", run: clientLoop(beforeRuntime, operation.before, calls, width, "default"), units: calls },
-          {
-            name: "beforeUntraced",
-            run: clientLoop(beforeRuntime, operation.before, calls, width, "off"),
-            units: calls,
-          },
+          clientCase("before", beforeRuntime, operation.before, "default"),
+          clientCase("beforeUntraced", beforeRuntime, operation.before, "off"),
         )
       }
       const t = await measure(cases, rounds)

@@ -421,9 +421,9 @@ const clientAttempt = <A, Body>(
       })
     ),
     Effect.mapError((error) => transportError(endpoint, error, credential)),
-    // What `Effect.timeoutFail` does, with `Effect.raceWith` (~120 bytes less of an edge bundle): the request and a
-    // sleep on the fiber's clock race; the loser is interrupted and awaited, so a request that runs out of time is
-    // aborted before the Timeout is returned. The sleep is interruptible even where the call is not.
+    // What `Effect.timeoutFail` does, with `Effect.raceWith` (142 bytes gzipped less of an edge bundle): the request
+    // and a sleep on the fiber's clock race; the loser is interrupted and awaited, so a request that runs out of time
+    // is aborted before the Timeout is returned. The sleep is interruptible even where the call is not.
     (sent) =>
       Effect.raceWith(sent, Effect.interruptible(Effect.sleep(attempt.settings.timeout)), {
         onSelfDone: (exit, sleeping) => Effect.zipRight(Fiber.interrupt(sleeping), exit),
