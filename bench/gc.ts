@@ -2,7 +2,8 @@
  * `deno task bench:gc`: what the client leaves to V8's garbage collector,
  * with spans on and with tracing off, for two workloads: `Accounts.stream`
  * over the bench server's 100,000 accounts (four times), and 40,000
- * `getAccount` calls, 32 at a time. Each runs in a process of its own with
+ * `getAccount` calls, 32 at a time, next to the same calls through
+ * bench/main.ts's floor (the least a correct Effect call does). Each runs in a process of its own with
  * `--trace-gc-nvp`, and the parent sums what V8 reports: bytes promoted out
  * of the young generation and the pauses of its young (scavenge) and old
  * (mark-compact) collections.
@@ -17,14 +18,18 @@ import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Stream from "effect/Stream"
 import type { Accounts, Togai } from "../mod.ts"
+import * as endpoints from "../src/internal/endpoints.ts"
+import { userAgent } from "../src/internal/version.ts"
 import { callLoop } from "./callLoop.ts"
+import { effectFloor } from "./floor.ts"
 import { startServer } from "./serverProcess.ts"
 
 const runs = 4
 const calls = 40_000
 const concurrency = 32
 type Workload = "stream" | "calls"
-type Mode = "on" | "off"
+/** The client with spans on or tracing off, or (calls only) the floor bench/main.ts measures it against. */
+type Mode = "on" | "off" | "floor"
 const child = Deno.args.find((arg) => arg.startsWith("--child="))?.slice("--child=".length)
 const clientDir = Deno.args.find((arg) => arg.startsWith("--client="))?.slice("--client=".length)
 
@@ -37,10 +42,17 @@ if (child !== undefined) {
   const runtime = ManagedRuntime.make(client.Togai.layer({ token: "tok_bench_0000", baseUrl: server.url }))
   const [workload, mode] = child.split("-") as [Workload, Mode]
   const count = Stream.runCount(client.Accounts.stream("CUST01", { pageSize: 100 }))
+  const one: Effect.Effect<unknown, unknown, Togai.Requirements> = mode === "floor"
+    ? effectFloor(
+      `${server.url}/customers/CUST01/accounts/ACC00001`,
+      { headers: { accept: "application/json", "user-agent": userAgent, authorization: "Bearer tok_bench_0000" } },
+      endpoints.getAccount.decodeResponse,
+    )
+    : client.Accounts.getAccount("CUST01", "ACC00001")
   const work: Effect.Effect<unknown, unknown, Togai.Requirements> = workload === "stream"
     ? count
-    : callLoop(client.Accounts.getAccount("CUST01", "ACC00001"), calls, concurrency)
-  const program = mode === "off" ? Effect.withTracerEnabled(work, false) : work
+    : callLoop(one, calls, concurrency)
+  const program = mode === "on" ? work : Effect.withTracerEnabled(work, false)
   for (let i = 0; i < (workload === "stream" ? runs : 1); i++) await runtime.runPromise(program)
   await runtime.dispose()
   await server.close()
@@ -91,10 +103,12 @@ if (child !== undefined) {
   ]
   for (const [workload, title] of workloads) {
     console.log(title)
-    for (const mode of ["on", "off"] as const) {
+    for (const mode of workload === "calls" ? ["on", "off", "floor"] as const : ["on", "off"] as const) {
       const t = await measure(workload, mode)
       console.log(
-        `  ${mode === "on" ? "spans on   " : "tracing off"}  promoted ${t.promotedMB.toFixed(0)} MB, ` +
+        `  ${{ on: "spans on   ", off: "tracing off", floor: "floor      " }[mode]}  promoted ${
+          t.promotedMB.toFixed(0)
+        } MB, ` +
           `${t.scavenges} scavenges ${t.scavengeMs.toFixed(0)} ms, ${t.majors} mark-compacts ${
             t.majorMs.toFixed(0)
           } ms`,
