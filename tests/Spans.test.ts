@@ -139,3 +139,20 @@ Deno.test("headers named by a global RegExp in Headers.currentRedactedNames are 
     assert.equal(span.attributes.get("http.response.header.x-secret-b"), "<redacted>")
   }
 })
+
+Deno.test("span ids are flat strings, so a span waiting on the network does not keep a rope per id", async () => {
+  const output = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--v8-flags=--allow-natives-syntax",
+      new URL("./support/flat-span-ids.ts", import.meta.url).pathname,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output()
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr))
+  const flat = JSON.parse(new TextDecoder().decode(output.stdout))
+  // Effect's tracer builds ids a character at a time; if it ever makes them flat, `flatten` in spans.ts can go.
+  assert.equal(flat.direct, false, "Effect's own tracer now makes flat ids")
+  assert.deepEqual({ root: flat.root, child: flat.child }, { root: true, child: true })
+})

@@ -37,6 +37,22 @@ export interface Started {
 }
 
 const zero = () => 0n
+/** No keys: looking one up only makes V8 intern it (see {@link flatten}). */
+const interned: Record<string, unknown> = Object.create(null)
+
+/**
+ * Makes V8 turn `id` into one flat string now, while it is young. Effect's
+ * own tracer builds an id a character at a time (`result += char`), which
+ * V8 keeps as a rope of one node per character past the twelfth; a span
+ * lives across the network wait, so its ropes were promoted out of the
+ * young generation with it. Looking the id up as a key interns it, which
+ * flattens it in place and frees the nodes. `deno task bench:gc`, 40,000
+ * calls 32 at a time with spans: 164 MB promoted, 446–475 ms of scavenges
+ * before; 130 MB, 380–396 ms after.
+ */
+const flatten = (id: string): void => {
+  void interned[id]
+}
 
 /**
  * The parent a new span takes, as `Effect.useSpan` picks it: the current
@@ -73,6 +89,8 @@ export const startSpan = <FA, FE>(
     options.kind ?? "internal",
     options,
   )
+  flatten(span.traceId)
+  flatten(span.spanId)
   const annotations = fiber.getFiberRef(FiberRef.currentTracerSpanAnnotations)
   if (HashMap.size(annotations) > 0) HashMap.forEach(annotations, (value, key) => span.attribute(key, value))
   for (const key in options.attributes) span.attribute(key, options.attributes[key])
