@@ -25,10 +25,8 @@
  * - refinements: a filter builds an `Option` (and an issue when it fails) on
  *   every call; our own `Text`, on every id and name, carries its bounds in
  *   a `TextLengthId` annotation and is checked with `hasLengthBetween`; any
- *   other filter but the two below is called as the schema calls it;
- * - `Schema.minItems` and `Schema.maxItems` on an array (an account's
- *   aliases) are a length check, where the filter is three calls and an
- *   `Option` per array;
+ *   other filter (an array's `maxItems`, say, once per array) is called as
+ *   the schema calls it;
  * - unions of literals are a `===` check; `Schema.optional(X)` is X or
  *   `undefined`, decided by the struct without a call;
  * - structs: every struct shares one closure, so `output[name] = value` key
@@ -185,28 +183,6 @@ const textBounds = (ast: AST.AST): TextLength | undefined => {
   return Option.getOrUndefined(AST.getAnnotation<TextLength>(ast, TextLengthId))
 }
 
-/**
- * The bounds of a `Schema.minItems(n)` or `Schema.maxItems(n)` on an array, if `ast` is one: known by its schema id
- * and the `n` of its JSON Schema annotation, and checked against the filter itself at the bounds (`n` items pass,
- * one past them fail), so a schema annotated otherwise keeps its filter.
- */
-const itemBounds = (ast: AST.Refinement): { readonly min: number; readonly max: number } | undefined => {
-  const id = Option.getOrUndefined(AST.getSchemaIdAnnotation(ast))
-  const json: Record<string, unknown> = { ...Option.getOrUndefined(AST.getJSONSchemaAnnotation(ast)) }
-  const bound = id === Schema.MaxItemsSchemaId
-    ? json.maxItems
-    : id === Schema.MinItemsSchemaId
-    ? json.minItems
-    : undefined
-  // The probes below build arrays of `bound` items: a bound past any real schema's keeps its filter.
-  if (typeof bound !== "number" || !Number.isSafeInteger(bound) || bound < 0 || bound > 10_000) return undefined
-  const passes = (length: number) => Option.isNone(ast.filter(Array.from({ length }), options, ast))
-  if (id === Schema.MaxItemsSchemaId) {
-    return passes(bound) && !passes(bound + 1) ? { min: 0, max: bound } : undefined
-  }
-  return passes(bound) && (bound === 0 || !passes(bound - 1)) ? { min: bound, max: Infinity } : undefined
-}
-
 const compileRefinement = (ast: AST.Refinement): Fast => {
   // Our own `Text`: a string of `minLength` to `maxLength` characters, checked without calling the filter.
   const text = textBounds(ast)
@@ -214,17 +190,8 @@ const compileRefinement = (ast: AST.Refinement): Fast => {
     const { minLength, maxLength } = text
     return (input) => typeof input === "string" && hasLengthBetween(input, minLength, maxLength) ? input : reject
   }
-  const from = compile(ast.from)
-  // `Schema.minItems` / `Schema.maxItems` on an array: a length check, without the filter's calls.
-  const items = itemBounds(ast)
-  if (items !== undefined) {
-    const { min, max } = items
-    return (input) => {
-      const value = from(input)
-      return Array.isArray(value) && value.length >= min && value.length <= max ? value : reject
-    }
-  }
   // Any other filter is called as the schema calls it, on the output of the refinement's `from`.
+  const from = compile(ast.from)
   return (input) => {
     const value = from(input)
     return value !== reject && Option.isNone(ast.filter(value, options, ast)) ? value : reject
