@@ -4,6 +4,14 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { deadline } from "../src/internal/deadlines.ts"
+import { userAgent } from "../src/internal/version.ts"
+
+/** The headers the client sends on a GET with this token, as the raw baseline and the floor send them too. */
+export const requestHeaders = (token: string): Record<string, string> => ({
+  accept: "application/json",
+  "user-agent": userAgent,
+  authorization: `Bearer ${token}`,
+})
 
 /**
  * The least a correct Effect call can do, without the client: one

@@ -2,11 +2,11 @@
  * `deno task bench:gc`: what the client leaves to V8's garbage collector,
  * with spans on and with tracing off, for two workloads: `Accounts.stream`
  * over the bench server's 100,000 accounts (four times), and 40,000
- * `getAccount` calls, 32 at a time, next to the same calls through
- * bench/main.ts's floor (the least a correct Effect call does). Each runs in a process of its own with
- * `--trace-gc-nvp`, and the parent sums what V8 reports: bytes promoted out
- * of the young generation and the pauses of its young (scavenge) and old
- * (mark-compact) collections.
+ * `getAccount` calls, 32 at a time, next to the same calls through the
+ * floor of bench/floor.ts (the least a correct Effect call does). Each runs
+ * in a process of its own with `--trace-gc-nvp`, and the parent sums what
+ * V8 reports: bytes promoted out of the young generation and the pauses of
+ * its young (scavenge) and old (mark-compact) collections.
  *
  * Unlike wall time, these counters barely move from run to run on a shared
  * machine, which is why a change to what stays reachable is measured here.
@@ -19,12 +19,12 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Stream from "effect/Stream"
 import type { Accounts, Togai } from "../mod.ts"
 import * as endpoints from "../src/internal/endpoints.ts"
-import { userAgent } from "../src/internal/version.ts"
 import { callLoop } from "./callLoop.ts"
-import { effectFloor } from "./floor.ts"
+import { effectFloor, requestHeaders } from "./floor.ts"
 import { startServer } from "./serverProcess.ts"
 
 const runs = 4
+const token = "tok_bench_0000"
 const calls = 40_000
 const concurrency = 32
 type Workload = "stream" | "calls"
@@ -39,13 +39,13 @@ if (child !== undefined) {
     ? await import("../mod.ts")
     : await import(new URL("mod.ts", `file://${Deno.realPathSync(clientDir)}/`).href)
   const server = await startServer()
-  const runtime = ManagedRuntime.make(client.Togai.layer({ token: "tok_bench_0000", baseUrl: server.url }))
+  const runtime = ManagedRuntime.make(client.Togai.layer({ token, baseUrl: server.url }))
   const [workload, mode] = child.split("-") as [Workload, Mode]
   const count = Stream.runCount(client.Accounts.stream("CUST01", { pageSize: 100 }))
   const one: Effect.Effect<unknown, unknown, Togai.Requirements> = mode === "floor"
     ? effectFloor(
       `${server.url}/customers/CUST01/accounts/ACC00001`,
-      { headers: { accept: "application/json", "user-agent": userAgent, authorization: "Bearer tok_bench_0000" } },
+      { headers: requestHeaders(token) },
       endpoints.getAccount.decodeResponse,
     )
     : client.Accounts.getAccount("CUST01", "ACC00001")
@@ -79,7 +79,7 @@ if (child !== undefined) {
       stdout: "piped",
       stderr: "inherit",
     }).output()
-    if (!output.success) throw new Error(`the ${workload} run with spans ${mode} failed`)
+    if (!output.success) throw new Error(`the ${workload} run (${mode}) failed`)
     const totals: Totals = { promotedMB: 0, scavenges: 0, scavengeMs: 0, majors: 0, majorMs: 0 }
     for (const line of new TextDecoder().decode(output.stdout).split("\n")) {
       const at = line.indexOf("GC: {")

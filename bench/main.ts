@@ -27,9 +27,8 @@ import process from "node:process"
 // Types only: the client measured is imported below, once, from this checkout or from `--client`'s, so a run holds
 // one copy of it (two with `--compare`): more copies would make the code they share with effect megamorphic.
 import type { Accounts, Togai } from "../mod.ts"
-import { userAgent } from "../src/internal/version.ts"
 import { callLoop } from "./callLoop.ts"
-import { effectFloor } from "./floor.ts"
+import { effectFloor, requestHeaders } from "./floor.ts"
 import { pageAt, totalAccounts } from "./server.ts"
 import { startServer } from "./serverProcess.ts"
 
@@ -152,7 +151,7 @@ const check = (ok: boolean) => (ok ? "ok" : "MISSED")
 // ---------------------------------------------------------------------------
 // the contenders
 
-const headers = { accept: "application/json", "user-agent": userAgent, authorization: `Bearer ${token}` }
+const headers = requestHeaders(token)
 const postHeaders = { ...headers, "content-type": "application/json" }
 
 const rawGetAccount = (url: string) => async () => {
@@ -331,12 +330,19 @@ try {
   }
 
   // 2. streaming ----------------------------------------------------------
+  /** The page after `nextToken` (the first page for ""), as every stream below asks for it. */
+  const pageUrl = (nextToken: string) =>
+    `${url}/customers/${customerId}/accounts?pageSize=${streamPageSize}${
+      nextToken === "" ? "" : `&nextToken=${nextToken}`
+    }`
+  /** How many of a stream's accounts are active: what every stream case computes. */
+  const countActive = <E, R>(accounts: Stream.Stream<{ readonly status: string }, E, R>) =>
+    Stream.runFold(accounts, 0, (active, account) => account.status === "ACTIVE" ? active + 1 : active)
   const rawStream = async (): Promise<number> => {
     let active = 0
     let nextToken = ""
     do {
-      const query = `pageSize=${streamPageSize}${nextToken === "" ? "" : `&nextToken=${nextToken}`}`
-      const response = await fetch(`${url}/customers/${customerId}/accounts?${query}`, { headers })
+      const response = await fetch(pageUrl(nextToken), { headers })
       const page = JSON.parse(await response.text())
       for (const account of page.data) if (account.status === "ACTIVE") active++
       nextToken = page.nextToken ?? ""
@@ -345,15 +351,7 @@ try {
   }
   const streamWith =
     (runtime: Runtime, stream: typeof Accounts.stream, spans: Spans = "default") => (): Promise<number> =>
-      runtime.runPromise(
-        spanSettings[spans](
-          Stream.runFold(
-            stream(customerId, { pageSize: streamPageSize }),
-            0,
-            (active, account) => account.status === "ACTIVE" ? active + 1 : active,
-          ),
-        ),
-      )
+      runtime.runPromise(spanSettings[spans](countActive(stream(customerId, { pageSize: streamPageSize }))))
   /**
    * The least a correct Effect stream does: the pages of the raw loop, each fetched by {@link effectFloor} (abort,
    * deadline, the client's decoder), in `Stream.paginateChunkEffect`, tracing off. What the client adds (input
@@ -364,9 +362,7 @@ try {
     (nextToken) =>
       Effect.map(
         effectFloor(
-          `${url}/customers/${customerId}/accounts?pageSize=${streamPageSize}${
-            nextToken === "" ? "" : `&nextToken=${nextToken}`
-          }`,
+          pageUrl(nextToken),
           { headers },
           ourEndpoints.accounts.getAccounts.decodeResponse,
         ),
@@ -382,12 +378,7 @@ try {
     ["client", streamWith(defaultRuntime, ours.Accounts.stream)],
     ["operationSpanOnly", streamWith(defaultRuntime, ours.Accounts.stream, "operationSpanOnly")],
     ["untraced", streamWith(defaultRuntime, ours.Accounts.stream, "off")],
-    ["floor", () =>
-      defaultRuntime.runPromise(
-        spanSettings.off(
-          Stream.runFold(floorStream, 0, (active, account) => account.status === "ACTIVE" ? active + 1 : active),
-        ),
-      )],
+    ["floor", () => defaultRuntime.runPromise(spanSettings.off(countActive(floorStream)))],
   ]
   if (before !== undefined && beforeRuntime !== undefined) {
     streams.push(["before", streamWith(beforeRuntime, before.client.Accounts.stream)])
@@ -454,8 +445,7 @@ try {
     const rawGrowth = await memory(async (sample) => {
       let nextToken = ""
       do {
-        const query = `pageSize=${streamPageSize}${nextToken === "" ? "" : `&nextToken=${nextToken}`}`
-        const response = await fetch(`${url}/customers/${customerId}/accounts?${query}`, { headers })
+        const response = await fetch(pageUrl(nextToken), { headers })
         const page = JSON.parse(await response.text())
         for (const _ of page.data) sample()
         nextToken = page.nextToken ?? ""
