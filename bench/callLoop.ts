@@ -1,5 +1,5 @@
 /**
- * The loop both benchmark scripts run calls in: `calls` calls of `one`,
+ * The loop the benchmark runs Effect calls in: `calls` calls of `one`,
  * `width` at a time, as bench/main.ts's raw loop makes them, `width`
  * fibers each making calls one after the other until all are made (rather
  * than `Effect.forEach` with a concurrency, which forks a fiber per call

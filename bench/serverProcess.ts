@@ -1,7 +1,6 @@
 /**
  * Starts bench/server.ts in a process of its own (so it never shares the
- * measured client's event loop) and stops it: for bench/main.ts and
- * bench/gc.ts.
+ * measured client's event loop) and stops it: for bench/main.ts.
  */
 
 /** A running benchmark server. */
