@@ -4,7 +4,7 @@
  *
  * Every operation returns an `Effect` that needs an `HttpClient` and `Auth`
  * (provide both at once with `Togai.layer`) and fails with a tagged error
- * of {@link TogaiError}: `Effect.catchTag` recovers from exactly the ones a
+ * of `TogaiError` (`AccountsError`): `Effect.catchTag` recovers from exactly the ones a
  * caller understands.
  *
  * @example
@@ -24,25 +24,32 @@
  * @module
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Chunk from "effect/Chunk"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import type * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
 import type { Auth } from "./Auth.ts"
 import * as endpoints from "./internal/endpoints.ts"
 import { execute } from "./internal/executor.ts"
-import { InvalidRequest, PaginationError, type TogaiError } from "./TogaiError.ts"
+import { paginate } from "./internal/paginate.ts"
 import type {
-  Account,
   AccountPaginatedResponse,
   AddAccountAliasesRequest,
   AssociatePricePlanRequest,
   AssociatePricePlanResponse,
-  BaseSuccessResponse,
-  CreateAccountRequest,
+  GetAccountsOptions,
   RemoveAccountAliasesRequest,
   UpdateAccountRequest,
 } from "./Schemas/Accounts.ts"
+import type { Account, BaseSuccessResponse, CreateAccountRequest } from "./Schemas/Common.ts"
+import type { OperationError, PaginationError } from "./TogaiError.ts"
+
+/**
+ * What an Accounts operation can fail with: the statuses its contract
+ * documents (400, 401, 403, 404, 429), and what any call can.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type AccountsError = OperationError<400 | 401 | 403 | 404 | 429>
 
 /**
  * Creates an account for a customer (`POST /customers/{customer_id}/accounts`,
@@ -64,8 +71,8 @@ import type {
 export const createAccount = (
   customerId: string,
   body: CreateAccountRequest,
-): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(endpoints.createAccount, { params: { customer_id: customerId }, body })
+): Effect.Effect<Account, AccountsError, HttpClient.HttpClient | Auth> =>
+  execute(endpoints.createAccount, { path: { customer_id: customerId }, body })
 
 /**
  * Gets one account (`GET /customers/{customer_id}/accounts/{account_id}`).
@@ -85,54 +92,44 @@ export const createAccount = (
 export const getAccount = (
   customerId: string,
   accountId: string,
-): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(endpoints.getAccount, { params: { customer_id: customerId, account_id: accountId } })
+): Effect.Effect<Account, AccountsError, HttpClient.HttpClient | Auth> =>
+  execute(endpoints.getAccount, { path: { customer_id: customerId, account_id: accountId } })
 
 /**
- * Which page of accounts to get.
+ * Which page of accounts to get: the `nextToken` of the previous page (the
+ * first page when absent) and how many accounts a page holds.
  *
  * @since 0.1.0
+ * @category models
  */
-export interface PageOptions {
-  /** The `nextToken` of the previous page; the first page when absent. */
-  readonly nextToken?: string | undefined
-  /** How many accounts a page holds (a positive integer). */
-  readonly pageSize?: number | undefined
-}
-
-const pageSizeProblem = (operation: string, pageSize: number | undefined): InvalidRequest | undefined =>
-  pageSize === undefined || (Number.isSafeInteger(pageSize) && pageSize > 0)
-    ? undefined
-    : new InvalidRequest({ operation, issues: `pageSize: expected a positive integer, got ${pageSize}` })
+export type PageOptions = GetAccountsOptions
 
 /**
  * Gets one page of a customer's accounts (`GET
  * /customers/{customer_id}/accounts`). Pass the page's `nextToken` back to
  * get the next one, or use {@link stream} to read them all.
  *
+ * @example
+ * ```ts
+ * import { Accounts } from "@effect-togai/client"
+ *
+ * const firstPage = Accounts.getAccounts("customer-1", { pageSize: 50 })
+ * ```
+ *
  * @since 0.1.0
  */
 export const getAccounts = (
   customerId: string,
   options: PageOptions = {},
-): Effect.Effect<AccountPaginatedResponse, TogaiError, HttpClient.HttpClient | Auth> => {
-  const problem = pageSizeProblem(endpoints.getAccounts.operation, options.pageSize)
-  if (problem !== undefined) return Effect.fail(problem)
-  return execute(endpoints.getAccounts, {
-    params: { customer_id: customerId },
-    query: {
-      nextToken: options.nextToken,
-      pageSize: options.pageSize === undefined ? undefined : String(options.pageSize),
-    },
-  })
-}
+): Effect.Effect<AccountPaginatedResponse, AccountsError, HttpClient.HttpClient | Auth> =>
+  execute(endpoints.getAccounts, { path: { customer_id: customerId }, query: options })
 
 /**
  * Every account of a customer, page after page. A page is fetched only when
  * the consumer pulls past the previous one, so `Stream.take(n)` fetches only
  * the pages it needs. The stream ends on the last page (no or empty
  * `nextToken`) and fails with `PaginationError` if the server hands out a
- * token twice, rather than looping forever.
+ * token twice or too many empty pages in a row, rather than looping forever.
  *
  * @example
  * ```ts
@@ -151,29 +148,8 @@ export const getAccounts = (
 export const stream = (
   customerId: string,
   options: { readonly pageSize?: number | undefined } = {},
-): Stream.Stream<Account, TogaiError | PaginationError, HttpClient.HttpClient | Auth> =>
-  Stream.suspend(() => {
-    // Per run of the stream: every token handed out so far.
-    const seen = new Set<string>()
-    return Stream.paginateChunkEffect(
-      undefined as string | undefined,
-      (nextToken) =>
-        Effect.flatMap(
-          getAccounts(customerId, { nextToken, pageSize: options.pageSize }),
-          (page): Effect.Effect<readonly [Chunk.Chunk<Account>, Option.Option<string>], PaginationError> => {
-            // The decoded array is the stream's own (nothing else holds it): no copy.
-            const accountsOnPage = Chunk.unsafeFromArray(page.data ?? [])
-            const token = page.nextToken
-            if (token === undefined || token === "") return Effect.succeed([accountsOnPage, Option.none()])
-            if (seen.has(token)) {
-              return Effect.fail(new PaginationError({ operation: endpoints.getAccounts.operation, nextToken: token }))
-            }
-            seen.add(token)
-            return Effect.succeed([accountsOnPage, Option.some(token)])
-          },
-        ),
-    )
-  })
+): Stream.Stream<Account, AccountsError | PaginationError, HttpClient.HttpClient | Auth> =>
+  paginate(endpoints.getAccounts, { path: { customer_id: customerId }, query: { pageSize: options.pageSize } })
 
 /**
  * Updates an account (`PATCH /customers/{customer_id}/accounts/{account_id}`).
@@ -184,8 +160,8 @@ export const updateAccount = (
   customerId: string,
   accountId: string,
   body: UpdateAccountRequest,
-): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(endpoints.updateAccount, { params: { customer_id: customerId, account_id: accountId }, body })
+): Effect.Effect<Account, AccountsError, HttpClient.HttpClient | Auth> =>
+  execute(endpoints.updateAccount, { path: { customer_id: customerId, account_id: accountId }, body })
 
 /**
  * Deletes an account (`DELETE /customers/{customer_id}/accounts/{account_id}`).
@@ -195,8 +171,8 @@ export const updateAccount = (
 export const deleteAccount = (
   customerId: string,
   accountId: string,
-): Effect.Effect<BaseSuccessResponse, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(endpoints.deleteAccount, { params: { customer_id: customerId, account_id: accountId } })
+): Effect.Effect<BaseSuccessResponse, AccountsError, HttpClient.HttpClient | Auth> =>
+  execute(endpoints.deleteAccount, { path: { customer_id: customerId, account_id: accountId } })
 
 /**
  * Adds aliases to an account (`POST .../accounts/{account_id}/add_aliases`).
@@ -215,8 +191,8 @@ export const addAliases = (
   customerId: string,
   accountId: string,
   body: AddAccountAliasesRequest,
-): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(endpoints.addAliases, { params: { customer_id: customerId, account_id: accountId }, body })
+): Effect.Effect<Account, AccountsError, HttpClient.HttpClient | Auth> =>
+  execute(endpoints.addAliases, { path: { customer_id: customerId, account_id: accountId }, body })
 
 /**
  * Removes aliases from an account (`POST .../accounts/{account_id}/remove_aliases`).
@@ -227,8 +203,8 @@ export const removeAliases = (
   customerId: string,
   accountId: string,
   body: RemoveAccountAliasesRequest,
-): Effect.Effect<Account, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(endpoints.removeAliases, { params: { customer_id: customerId, account_id: accountId }, body })
+): Effect.Effect<Account, AccountsError, HttpClient.HttpClient | Auth> =>
+  execute(endpoints.removeAliases, { path: { customer_id: customerId, account_id: accountId }, body })
 
 /**
  * Associates a price plan with an account (`POST
@@ -253,5 +229,5 @@ export const associatePricePlan = (
   customerId: string,
   accountId: string,
   body: AssociatePricePlanRequest,
-): Effect.Effect<AssociatePricePlanResponse, TogaiError, HttpClient.HttpClient | Auth> =>
-  execute(endpoints.associatePricePlan, { params: { customer_id: customerId, account_id: accountId }, body })
+): Effect.Effect<AssociatePricePlanResponse, AccountsError, HttpClient.HttpClient | Auth> =>
+  execute(endpoints.associatePricePlan, { path: { customer_id: customerId, account_id: accountId }, body })

@@ -1,22 +1,15 @@
 /**
  * The `HttpClient` that `Togai.layer` provides: `@effect/platform`'s fetch
- * client, through which the Togai operations send by a leaner path.
+ * client, exactly. Every Togai operation sends through whatever `HttpClient`
+ * is in context, this one or the caller's own (transformed with
+ * `HttpClient.mapRequest` and friends, or another platform's); the
+ * simulator's layer is this same client over the simulator's `fetch`, so
+ * what a test runs is what production runs.
  *
- * Used as an `HttpClient`, it is `FetchHttpClient.layer` exactly. When an
- * operation finds it (untransformed) as the `HttpClient`, it sends its
- * request with one `fetch` under a deadline instead of the platform's request
- * wrapper and `Effect.timeoutFail`, which `deno task bench` measured at more
- * than the rest of a call together. Nothing is given up: interruption and
- * the timeout abort the request (body read included), the HTTP span is a
- * child of the operation's span with the same attributes and the
- * `Authorization` and `X-API-Key` headers redacted, the trace context is
- * propagated as `HttpClient.currentTracerPropagation` says, and a
- * `FetchHttpClient.Fetch` or `FetchHttpClient.RequestInit` in context is
- * used. Under a `TestClock` the timeout stays on the clock, through the
- * ordinary path.
- *
- * Provide another `HttpClient` (or transform this one with
- * `HttpClient.mapRequest` and friends) and the operations use it as usual.
+ * Redirects: the operations ask `fetch` not to follow them (`redirect:
+ * "manual"`) and follow only same-origin redirects of GET requests
+ * themselves, so the credentials never leave Togai's origin. A client of
+ * your own that follows redirects on its own bypasses that check.
  *
  * @example
  * ```ts
@@ -31,14 +24,16 @@
  *
  * @module
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Layer from "effect/Layer"
-import * as internal from "./internal/fetchExchange.ts"
 
 /**
- * An `HttpClient` over `fetch` through which Togai operations take the lean
- * path; `Togai.layer` and `Togai.layerConfig` provide it.
+ * An `HttpClient` over `fetch` (`FetchHttpClient.layer`); `Togai.layer`
+ * and `Togai.layerConfig` provide it. A `FetchHttpClient.Fetch` provided
+ * to it is the `fetch` it calls.
  *
  * @since 0.1.0
+ * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient> = internal.layer
+export const layer: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer

@@ -36,11 +36,17 @@ import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
 import { defaultRetryPolicy, type RetryPolicyInput } from "./TogaiConfig.ts"
-import { RateLimited, Timeout, TransportError, UnexpectedStatus } from "./TogaiError.ts"
+import { RateLimited, ServiceUnavailable, Timeout, TransportError, UnexpectedStatus } from "./TogaiError.ts"
 
-/** Methods whose request can be sent twice with the effect of once (Togai's PATCH sets fields; it does not add). */
-const idempotent = (method: string | undefined): boolean =>
-  method === "GET" || method === "DELETE" || method === "PATCH"
+/**
+ * Whether a failed request can be sent again with the effect of once: the
+ * error says so (`idempotent`: ingestion, which Togai de-duplicates by
+ * event id), or its method does (Togai's PATCH sets fields; it does not add).
+ */
+const safeToResend = (error: {
+  readonly method?: string | undefined
+  readonly idempotent?: boolean | undefined
+}): boolean => error.idempotent ?? (error.method === "GET" || error.method === "DELETE" || error.method === "PATCH")
 
 /**
  * Whether a failure is worth retrying: true for the failures that a second
@@ -49,14 +55,17 @@ const idempotent = (method: string | undefined): boolean =>
  * | failure | GET, PATCH, DELETE | POST |
  * | --- | --- | --- |
  * | `RateLimited` (429) | yes | yes: Togai did not process it |
- * | `UnexpectedStatus` 503 | yes | yes: Togai did not process it |
+ * | `ServiceUnavailable`, `UnexpectedStatus` 503 | yes | yes: Togai did not process it |
  * | `UnexpectedStatus` 502, 504 | yes | no: it may have been processed |
  * | `TransportError` while connecting (refused, DNS, TLS) | yes | yes: nothing was sent |
  * | `TransportError` after sending, or unknown | yes | no |
  * | `Timeout` | yes | no |
  * | anything else (4xx, 500, `DecodeError`, `InvalidRequest`) | no | no |
  *
- * An error whose method is unknown is treated like a POST.
+ * Ingestion (`Events.ingest`, `Events.ingestBatch`) is a POST that is safe
+ * to send again, because Togai de-duplicates events by their `id`: its
+ * errors say `idempotent: true` and follow the GET column. An error whose
+ * method is unknown is treated like a POST.
  *
  * @example
  * ```ts
@@ -71,12 +80,12 @@ const idempotent = (method: string | undefined): boolean =>
  * @since 0.1.0
  */
 export const isRetryable = (error: unknown): boolean => {
-  if (error instanceof RateLimited) return true
+  if (error instanceof RateLimited || error instanceof ServiceUnavailable) return true
   if (error instanceof UnexpectedStatus) {
-    return error.status === 503 || ((error.status === 502 || error.status === 504) && idempotent(error.method))
+    return error.status === 503 || ((error.status === 502 || error.status === 504) && safeToResend(error))
   }
-  if (error instanceof TransportError) return error.phase === "connect" || idempotent(error.method)
-  if (error instanceof Timeout) return idempotent(error.method)
+  if (error instanceof TransportError) return error.phase === "connect" || safeToResend(error)
+  if (error instanceof Timeout) return safeToResend(error)
   return false
 }
 
@@ -120,7 +129,7 @@ const nextDelay = (
   // exponential, capped, then "equal jitter": between half and all of the step, so retries spread but still back off
   const step = Math.min(policy.maxMillis, policy.baseMillis * 2 ** retries)
   const backoff = Math.round(step / 2 + (step / 2) * random)
-  if (error instanceof RateLimited && error.retryAfter !== undefined) {
+  if ((error instanceof RateLimited || error instanceof ServiceUnavailable) && error.retryAfter !== undefined) {
     const retryAfter = Duration.toMillis(error.retryAfter)
     if (retryAfter > policy.maxRetryAfterMillis) return undefined
     return Math.max(backoff, retryAfter)

@@ -61,6 +61,23 @@ export interface Settings {
   readonly timeout: Duration.Duration
   /** How failed requests are retried. */
   readonly retry: RetryPolicy
+  /**
+   * The largest answer the client reads, in bytes after decompression; a
+   * larger one fails as `ResponseTooLarge` without reading the rest.
+   */
+  readonly maxResponseBytes: number
+  /**
+   * Whether requests carry the caller's trace context (`traceparent`, `b3`)
+   * to Togai. Off by default: Togai is a third-party origin, and
+   * OpenTelemetry's own fetch instrumentation sends none cross-origin unless
+   * told to. The client's spans are made either way.
+   */
+  readonly traceHeaders: boolean
+  /**
+   * How many empty pages in a row, each with a new `nextToken`, a stream
+   * follows before it fails with `PaginationError` (reason `emptyPages`).
+   */
+  readonly maxEmptyPages: number
 }
 
 const sandbox = "https://sandbox-api.togai.com"
@@ -79,7 +96,9 @@ export const defaultRetryPolicy: RetryPolicy = {
 }
 
 /**
- * The default settings: the sandbox, 60 s per request, {@link defaultRetryPolicy}.
+ * The default settings: the sandbox, 60 s per request, {@link defaultRetryPolicy},
+ * answers up to 16 MiB, no trace headers to Togai, at most 10 empty pages in
+ * a row.
  *
  * @since 0.1.0
  */
@@ -87,6 +106,9 @@ export const defaultSettings: Settings = {
   baseUrl: sandbox,
   timeout: Duration.seconds(60),
   retry: defaultRetryPolicy,
+  maxResponseBytes: 16 * 1024 * 1024,
+  traceHeaders: false,
+  maxEmptyPages: 10,
 }
 
 /**
@@ -131,6 +153,12 @@ export interface SettingsInput {
   readonly timeout?: Duration.DurationInput | undefined
   /** Changes to the retry policy; `false` turns retries off. */
   readonly retry?: RetryPolicyInput | false | undefined
+  /** The largest answer read, in bytes after decompression (default 16 MiB). */
+  readonly maxResponseBytes?: number | undefined
+  /** Whether requests carry `traceparent` / `b3` to Togai (default `false`). */
+  readonly traceHeaders?: boolean | undefined
+  /** How many empty pages in a row a stream follows (default 10). */
+  readonly maxEmptyPages?: number | undefined
 }
 
 /**
@@ -146,6 +174,9 @@ export const mergeSettings = (settings: Settings, input: SettingsInput): Setting
     : input.retry === undefined
     ? settings.retry
     : mergeRetryPolicy(settings.retry, input.retry),
+  maxResponseBytes: input.maxResponseBytes ?? settings.maxResponseBytes,
+  traceHeaders: input.traceHeaders ?? settings.traceHeaders,
+  maxEmptyPages: input.maxEmptyPages ?? settings.maxEmptyPages,
 })
 
 /**

@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import type * as RateLimiter from "effect/RateLimiter"
-import { Accounts, Auth, FetchClient, RateLimit, Togai, TogaiConfig, TogaiError } from "../mod.ts"
+import { Accounts, Auth, FetchClient, RateLimit, Retry, Togai, TogaiConfig, TogaiError } from "../mod.ts"
 import { hang, json, stalledBody, startDroppingServer, startServer } from "./support/server.ts"
 import { failure, run, success, token } from "./support/run.ts"
 import { recordingTracer } from "./support/tracer.ts"
@@ -115,6 +115,26 @@ Deno.test("the HTTP span is a child of the operation's, with the platform's attr
   assert.equal(http.attributes.get("http.response.header.content-type"), "application/json")
   assert.equal(http.exit?._tag, "Success")
   assert.ok(!JSON.stringify(spans.map((span) => [...span.attributes])).includes(token), "the token is in no span")
+  assert.equal(
+    server.requests[0].headers.get("traceparent"),
+    null,
+    "no trace header to a third-party origin by default",
+  )
+  assert.equal(server.requests[0].headers.get("b3"), null)
+})
+
+Deno.test("TogaiConfig's traceHeaders sends the caller's trace context to Togai", async () => {
+  await using server = startServer(() => json(200, account))
+  const { tracer } = recordingTracer()
+  success(
+    await run(
+      Accounts.getAccount("CUST01", "ACC00001").pipe(
+        TogaiConfig.withSettings({ traceHeaders: true }),
+        Effect.withTracer(tracer),
+      ),
+      server.url,
+    ),
+  )
   assert.match(server.requests[0].headers.get("traceparent") ?? "", /^00-trace-1-span-\d+-01$/, "trace propagated")
 })
 
@@ -174,13 +194,18 @@ Deno.test("FetchClient.layer is an ordinary HttpClient for other requests", asyn
   assert.deepEqual(body, account)
 })
 
-Deno.test("a base URL that is not a URL fails as TransportError, with spans on and off, never as a defect", async () => {
-  for (const tracing of [true, false]) {
+Deno.test("a base URL that is not a URL is a ConfigurationError naming the setting, with spans on and off", async () => {
+  for (
+    const [tracing, baseUrl] of [[true, "not a url"], [false, "api.togai.com"], [true, "ftp://api.togai.com"]] as const
+  ) {
     const error = failure(
-      await run(Accounts.getAccount("CUST01", "ACC00001").pipe(Effect.withTracerEnabled(tracing)), "not a url"),
+      await run(Accounts.getAccount("CUST01", "ACC00001").pipe(Effect.withTracerEnabled(tracing)), baseUrl),
     )
-    assert.ok(error instanceof TogaiError.TransportError, `tracing ${tracing}: got ${error._tag}`)
-    assert.match(error.message, /getAccount/)
+    assert.ok(error instanceof TogaiError.ConfigurationError, `${baseUrl}: got ${error._tag}`)
+    assert.equal(error.setting, "baseUrl")
+    assert.match(error.message, /baseUrl \(TOGAI_BASE_URL\)/)
+    assert.match(error.message, /https:\/\/api\.togai\.com/)
+    assert.ok(!Retry.isRetryable(error))
   }
 })
 

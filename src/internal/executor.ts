@@ -1,199 +1,218 @@
 /**
  * The single place where a Togai request is built, sent, timed out,
- * retried and decoded. Operations are data (an {@link Endpoint}); this
- * module is the machinery they share.
+ * retried and decoded: {@link execute}. Operations are data (an
+ * `Endpoint` of the generated table); this module is the machinery they
+ * share, and every call of every operation goes through it, to the
+ * `HttpClient` the caller provides (`Togai.layer`'s and `Simulator.layer`'s
+ * are the same `FetchHttpClient`; the simulator swaps only the `fetch`).
  *
- * One call: check the input -> build the request -> (retry loop: wait for
- * a rate-limit permit -> send and read the whole body under the per-attempt
- * timeout -> map the status to a value or a tagged error) -> caller.
+ * One call: check the settings and the input -> build the request ->
+ * (retry loop: wait for a rate-limit permit -> send and read the body, at
+ * most `maxResponseBytes`, under the per-attempt timeout; same-origin GET
+ * redirects followed -> map the status to a value or a tagged error) ->
+ * caller, all in a span named `Togai.<operation>`.
  *
  * @internal
  * @module
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
-import * as FiberRef from "effect/FiberRef"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
-import type * as Schema from "effect/Schema"
-import type * as Tracer from "effect/Tracer"
+import * as Stream from "effect/Stream"
 import { Auth, type Credential } from "../Auth.ts"
 import { RateLimit } from "../RateLimit.ts"
 import * as Retry from "../Retry.ts"
 import { type RetryPolicy, type Settings, TogaiConfig } from "../TogaiConfig.ts"
 import {
   BadRequest,
+  ConfigurationError,
   DecodeError,
   Forbidden,
   InvalidRequest,
   NotFound,
+  type OperationError,
   RateLimited,
+  RedirectNotFollowed,
+  ResponseTooLarge,
+  ServiceUnavailable,
   type StatusError,
   Timeout,
   type TogaiError,
   TransportError,
   Unauthorized,
   UnexpectedStatus,
+  UnprocessableEntity,
 } from "../TogaiError.ts"
-import { requestEncoder, responseDecoder } from "./fastDecode.ts"
-import { DeadlineExceeded, exchange, type InFlight, type Lean, leanContext, type Outgoing } from "./fetchExchange.ts"
-import { currentParent, endSpan, type Started, startSpan } from "./spans.ts"
-import { characterCount, hasLengthBetween } from "./text.ts"
+import type { Endpoint, Method, TaggedStatus } from "./endpoint.ts"
 import { userAgent } from "./version.ts"
 
-/** The HTTP methods Togai's operations use. */
-export type Method = "GET" | "POST" | "PATCH" | "DELETE"
-
-/**
- * One Togai operation, as data: its name, method, path template (as the
- * spec writes it), success status and the schemas of its body and answer.
- */
-export interface Endpoint<A, Body> {
-  readonly operation: string
-  readonly method: Method
-  /** The spec's path template, e.g. `/customers/{customer_id}/accounts`. */
-  readonly path: string
-  readonly successStatus: number
-  readonly requestSchema: Schema.Schema<Body, unknown> | undefined
-  readonly responseSchema: Schema.Schema<A, unknown>
-  /** Splits of `path`: literal segments, and the names of the parameters between them. */
-  readonly segments: ReadonlyArray<{ readonly literal: string } | { readonly param: string }>
-  readonly encodeBody: (body: Body) => Either.Either<unknown, ParseResult.ParseError>
-  readonly decodeResponse: (json: unknown) => Either.Either<A, ParseResult.ParseError>
-  /** `Togai.<operation>`, the name of the operation's span. */
-  readonly spanName: string
-  readonly spanOptions: Tracer.SpanOptions
-}
-
-/** The spec's `maxLength` of every path parameter of the implemented operations. */
-const pathParamMaxLength = 50
-
-/** Describes an operation; the decoders are built here, once, not per call. */
-export const endpoint = <A, I, Body = never, BodyI = never>(options: {
-  readonly operation: string
-  readonly method: Method
-  readonly path: string
-  readonly successStatus: number
-  readonly requestSchema?: Schema.Schema<Body, BodyI> | undefined
-  readonly responseSchema: Schema.Schema<A, I>
-}): Endpoint<A, Body> => {
-  const requestSchema = options.requestSchema as Schema.Schema<Body, unknown> | undefined
-  const responseSchema = options.responseSchema as Schema.Schema<A, unknown>
-  return {
-    ...options,
-    requestSchema,
-    responseSchema,
-    segments: options.path.split("/").filter((segment) => segment !== "").map((segment) =>
-      segment.startsWith("{") ? { param: segment.slice(1, -1) } : { literal: segment }
-    ),
-    // Either, not Effect: the schemas are synchronous, and a decode is one function call.
-    encodeBody: requestSchema === undefined ? () => Either.void : requestEncoder(requestSchema),
-    decodeResponse: responseDecoder(responseSchema),
-    spanName: `Togai.${options.operation}`,
-    // No stack trace: capturing one is an `Error` per call.
-    spanOptions: {
-      kind: "client",
-      captureStackTrace: false,
-      attributes: { "togai.operation": options.operation, "http.request.method": options.method },
-    },
-  }
-}
-
-/** What one call of an operation sends. */
-export interface Call<Body> {
-  /** The path parameters, by the spec's names. */
-  readonly params: Readonly<Record<string, string>>
-  readonly query?: Readonly<Record<string, string | undefined>> | undefined
+/** What one call of an operation passes: path parameters by the spec's names, query options, the body. */
+export interface Input<Body = unknown, Query = unknown> {
+  readonly path?: Readonly<Record<string, string>> | undefined
+  readonly query?: Query | undefined
   readonly body?: Body | undefined
 }
 
-/** Formats schema issues as `path: message` lines, the path in the caller's terms. */
-export const formatIssues = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .map((issue) => `${issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")}: ${issue.message}`)
-    .join("; ")
-
-const checkPathParam = (name: string, value: unknown): string | undefined => {
-  if (typeof value !== "string") return `${name}: expected a string, got ${typeof value}`
-  if (value === "") return `${name}: must not be empty`
-  // "." and ".." are dot segments: URL parsers remove them, even percent-encoded.
-  if (value === "." || value === "..") return `${name}: "${value}" cannot be sent as a path segment`
-  if (!hasLengthBetween(value, 0, pathParamMaxLength)) {
-    return `${name}: expected at most ${pathParamMaxLength} characters, got ${characterCount(value)}`
-  }
-  return undefined
+/** A success: the status Togai answered with (202 or 207 for a batch, say) and the decoded value. */
+export interface Answered<A> {
+  readonly status: number
+  readonly value: A
 }
 
-/** Builds the path, each parameter percent-encoded as exactly one segment. */
-const buildPath = (
-  segments: Endpoint<unknown, unknown>["segments"],
-  params: Readonly<Record<string, string>>,
-): string => {
-  let path = ""
-  for (const segment of segments) {
-    path += "/" + ("literal" in segment ? segment.literal : encodeURIComponent(params[segment.param]))
-  }
-  return path
-}
+// ---------------------------------------------------------------------------------------------------------------
+// Text that came from a server or the runtime: scrubbed of the secret, then bounded.
 
-const buildQuery = (query: Readonly<Record<string, string | undefined>> | undefined): string => {
-  if (query === undefined) return ""
-  const search = new URLSearchParams()
-  for (const key in query) {
-    const value = query[key]
-    if (value !== undefined) search.append(key, value)
-  }
-  const encoded = search.toString()
-  return encoded === "" ? "" : `?${encoded}`
-}
+/** Characters a token is made of: a short secret is replaced only where it stands alone among them. */
+const tokenCharacters = "A-Za-z0-9_\\-.~+/="
 
-/** The headers of a request without and with a JSON body, for one credential. */
-interface RequestHeaders {
-  readonly withoutBody: Readonly<Record<string, string>>
-  readonly withBody: Readonly<Record<string, string>>
-}
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")
 
-/** Built once per credential (per client), not per call. */
-const headersByCredential = new WeakMap<Credential, RequestHeaders>()
-
-const requestHeaders = (credential: Credential): RequestHeaders => {
-  let headers = headersByCredential.get(credential)
-  if (headers === undefined) {
-    const auth: Record<string, string> = credential.scheme === "bearer"
-      ? { authorization: `Bearer ${Redacted.value(credential.secret)}` }
-      : { "x-api-key": Redacted.value(credential.secret) }
-    const withoutBody = { accept: "application/json", "user-agent": userAgent, ...auth }
-    headers = { withoutBody, withBody: { ...withoutBody, "content-type": "application/json" } }
-    headersByCredential.set(credential, headers)
-  }
-  return headers
-}
-
-/** Removes the secret from text that came from the runtime, in case it echoed a header. */
-const scrub = (text: string, credential: Credential): string => {
+/**
+ * Removes the secret from text that came from a server or the runtime (a
+ * server that echoes the request headers, say). A secret of 8 characters or
+ * more is replaced wherever it appears; a shorter one (`"t"`, `"test"`, as in
+ * tests) only where it stands alone, so that `Transport error` does not read
+ * `Transpor<redacted> error`: a short secret inside a longer word is not
+ * that secret.
+ */
+export const scrub = (text: string, credential: Credential): string => {
   const secret = Redacted.value(credential.secret)
-  return secret.length === 0 ? text : text.split(secret).join("<redacted>")
+  if (secret === "" || !text.includes(secret)) return text
+  if (secret.length >= 8) return text.split(secret).join("<redacted>")
+  const alone = new RegExp(`(?<![${tokenCharacters}])${escapeRegExp(secret)}(?![${tokenCharacters}])`, "g")
+  return text.replace(alone, "<redacted>")
 }
 
-const describeCause = (cause: unknown): string => {
-  if (cause instanceof Error) {
-    const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : ""
-    return `${cause.message}${inner}`
-  }
-  return String(cause)
+/** Cuts a text to `max` characters, marking the cut. Scrub first: a cut must not leave part of a secret. */
+export const bounded = (text: string, max: number): string => text.length <= max ? text : `${text.slice(0, max)}...`
+
+const serverText = (text: string, credential: Credential, max: number): string => bounded(scrub(text, credential), max)
+
+/** Formats schema issues as `path: message` lines, the path in the caller's terms; at most 10, each bounded. */
+export const formatIssues = (error: ParseResult.ParseError, credential?: Credential): string => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const lines = issues.slice(0, 10).map((issue) => {
+    const path = issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")
+    const message = credential === undefined ? issue.message : scrub(issue.message, credential)
+    return bounded(`${path}: ${message}`, 300)
+  })
+  return lines.join("; ") + (issues.length > 10 ? `; and ${issues.length - 10} more` : "")
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settings and credentials: misconfiguration is told apart from the network.
+
+const settingsChecked = new WeakMap<Settings, ConfigurationError | null>()
+
+const checkSettings = (settings: Settings): ConfigurationError | undefined => {
+  let problem = settingsChecked.get(settings)
+  if (problem === undefined) {
+    problem = null
+    let url: URL | undefined
+    try {
+      url = new URL(settings.baseUrl)
+    } catch {
+      url = undefined
+    }
+    const issue = url === undefined
+      ? `is not a URL (${JSON.stringify(bounded(settings.baseUrl, 100))})`
+      : url.protocol !== "https:" && url.protocol !== "http:"
+      ? `has the scheme ${url.protocol}, not https: or http:`
+      : url.search !== "" || url.hash !== ""
+      ? "has a query or a fragment, which no path can follow"
+      : undefined
+    if (issue !== undefined) {
+      problem = new ConfigurationError({
+        setting: "baseUrl",
+        variable: "TOGAI_BASE_URL",
+        issue,
+        example: "https://api.togai.com (or https://sandbox-api.togai.com)",
+      })
+    }
+    settingsChecked.set(settings, problem)
+  }
+  return problem ?? undefined
+}
+
+/** A header value carries visible ASCII only; anything else would fail in `fetch`, after the call began. */
+const checkCredential = (credential: Credential): ConfigurationError | undefined => {
+  const secret = Redacted.value(credential.secret)
+  const issue = secret === ""
+    ? "is empty"
+    : /^[\x21-\x7e]+$/.test(secret)
+    ? undefined
+    : "contains spaces, line breaks or other characters an HTTP header cannot carry"
+  return issue === undefined ? undefined : new ConfigurationError({
+    setting: "token",
+    variable: "TOGAI_API_TOKEN",
+    issue,
+    example: "the API token from Togai's settings page, e.g. togai_1a2b3c... (kept Redacted)",
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The request
+
+/** Checks the input and builds the URL and the body; what is wrong, before anything is sent. */
+const prepare = <A, B, Q, S extends TaggedStatus>(
+  endpoint: Endpoint<A, B, Q, S>,
+  input: Input<B, Q>,
+  settings: Settings,
+): { readonly url: string; readonly body: string | undefined } | InvalidRequest => {
+  const problems: Array<string> = []
+  try {
+    const path = endpoint.encodePath(input.path ?? {})
+    const query = endpoint.encodeQuery(input.query ?? {})
+    const body = endpoint.encodeBody?.(input.body)
+    if (path._tag === "Left") problems.push(formatIssues(path.left))
+    if (query._tag === "Left") problems.push(formatIssues(query.left))
+    if (body?._tag === "Left") problems.push(formatIssues(body.left))
+    if (path._tag === "Left" || query._tag === "Left" || body?._tag === "Left") {
+      return new InvalidRequest({ operation: endpoint.operation, issues: problems.join("; ") })
+    }
+    let url = settings.baseUrl
+    for (const segment of endpoint.segments) {
+      url += "/" + ("literal" in segment ? segment.literal : encodeURIComponent(path.right[segment.param]))
+    }
+    const search = new URLSearchParams()
+    for (const [name, value] of Object.entries(query.right)) if (value !== undefined) search.append(name, value)
+    const encodedQuery = search.toString()
+    return {
+      url: encodedQuery === "" ? url : `${url}?${encodedQuery}`,
+      body: body === undefined ? undefined : JSON.stringify(body.right),
+    }
+  } catch (cause) {
+    // A caller's value that throws when read (a getter, a BigInt in a body): still the caller's input.
+    return new InvalidRequest({
+      operation: endpoint.operation,
+      issues: bounded(`the input could not be encoded: ${cause instanceof Error ? cause.message : String(cause)}`, 300),
+    })
+  }
+}
+
+const headersOf = (credential: Credential, withBody: boolean): Record<string, string> => ({
+  accept: "application/json",
+  "user-agent": userAgent,
+  ...(credential.scheme === "bearer"
+    ? { authorization: `Bearer ${Redacted.value(credential.secret)}` }
+    : { "x-api-key": Redacted.value(credential.secret) }),
+  ...(withBody ? { "content-type": "application/json" } : {}),
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Failures on the way
 
 /**
  * Error codes and messages that runtimes give a failure to connect, before
@@ -223,38 +242,76 @@ const failedToConnect = (cause: unknown): boolean => {
   return false
 }
 
-/**
- * What the executor reads of a failed exchange: the platform's
- * `HttpClientError`, or the lean path's own `ExchangeFailure`.
- */
-type Failed = Pick<HttpClientError.HttpClientError, "_tag" | "reason" | "cause">
-
-/** How far a failed request got; see `TransportError.phase`. */
-const phaseOf = (error: Failed): TransportError["phase"] => {
-  if (error._tag === "ResponseError") return "body"
-  if (error.reason !== "Transport") return undefined
-  return failedToConnect(error.cause) ? "connect" : "send"
+const describeCause = (cause: unknown): string => {
+  if (cause instanceof Error) {
+    const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : ""
+    return `${cause.message}${inner}`
+  }
+  return String(cause)
 }
 
-const transportError = (
-  endpoint: { readonly operation: string; readonly method: Method },
-  error: Failed,
-  credential: Credential,
-): TransportError =>
+interface Call {
+  readonly operation: string
+  readonly method: Method
+  readonly idempotent: boolean
+  readonly credential: Credential
+  readonly settings: Settings
+}
+
+const transportError = (call: Call, error: HttpClientError.HttpClientError): TransportError =>
   new TransportError({
-    operation: endpoint.operation,
-    method: endpoint.method,
-    reason: scrub(`${error.reason} error: ${describeCause(error.cause ?? error)}`, credential),
-    phase: phaseOf(error),
+    operation: call.operation,
+    method: call.method,
+    idempotent: call.idempotent,
+    reason: serverText(`${error.reason} error: ${describeCause(error.cause ?? error)}`, call.credential, 500),
+    phase: error._tag === "ResponseError" ? "body" : failedToConnect(error.cause) ? "connect" : "send",
   })
 
+const timeoutError = (call: Call): Timeout =>
+  new Timeout({
+    operation: call.operation,
+    method: call.method,
+    idempotent: call.idempotent,
+    timeout: call.settings.timeout,
+  })
+
+/** RFC 9110's HTTP-date forms: IMF-fixdate, and the obsolete RFC 850 and asctime forms. */
+const httpDate =
+  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/
+
+/**
+ * Parses `Retry-After` as RFC 9110 defines it: delay-seconds (digits only)
+ * or an HTTP-date. Anything else (`-5`, `1.5`, `1, 2`) is absent.
+ */
+export const parseRetryAfter = (value: string | undefined, nowMillis: number): Duration.Duration | undefined => {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
+  if (!httpDate.test(trimmed)) return undefined
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Duration.millis(Math.max(0, date - nowMillis))
+}
+
+/** The response headers a handler may need; nothing credential-like. */
+const usefulHeader =
+  /^(?:retry-after|x-request-id|x-amzn-requestid|x-correlation-id|x-ratelimit-[a-z-]+|ratelimit(?:-[a-z-]+)?)$/
+
+const errorHeaders = (headers: Readonly<Record<string, string>>, credential: Credential): Record<string, string> => {
+  const kept: Record<string, string> = {}
+  for (const name of Object.keys(headers)) {
+    if (usefulHeader.test(name)) kept[name] = serverText(headers[name], credential, 200)
+  }
+  return kept
+}
+
 /** Reads `message` from a `{"message": ...}` body; any other body has none. */
-const serverMessage = (body: string): string | undefined => {
+const serverMessage = (body: string, credential: Credential): string | undefined => {
   if (body === "") return undefined
   try {
     const json: unknown = JSON.parse(body)
     if (typeof json === "object" && json !== null && "message" in json && typeof json.message === "string") {
-      return json.message.length > 500 ? `${json.message.slice(0, 500)}...` : json.message
+      return serverText(json.message, credential, 500)
     }
   } catch {
     // not JSON (an HTML page from a proxy, say): the status alone says what happened
@@ -262,28 +319,23 @@ const serverMessage = (body: string): string | undefined => {
   return undefined
 }
 
-/** Parses `Retry-After`: delay-seconds or an HTTP date. */
-export const parseRetryAfter = (value: string | undefined, nowMillis: number): Duration.Duration | undefined => {
-  if (value === undefined) return undefined
-  const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
-  const date = Date.parse(trimmed)
-  if (Number.isNaN(date)) return undefined
-  return Duration.millis(Math.max(0, date - nowMillis))
-}
-
-const statusError = (
-  operation: string,
-  method: Method,
-  status: number,
-  body: string,
-  header: (name: string) => string | undefined,
-  credential: Credential,
-  clock: Clock.Clock,
+const statusError = <S extends TaggedStatus>(
+  call: Call,
+  documented: ReadonlyArray<S>,
+  answer: Answer,
+  nowMillis: number,
 ): StatusError => {
-  const message = serverMessage(body)
-  // A server (or proxy) that echoes the request headers must not leak the secret into the error.
-  const fields = { operation, status, serverMessage: message === undefined ? undefined : scrub(message, credential) }
+  const fields = {
+    operation: call.operation,
+    method: call.method,
+    status: answer.status,
+    serverMessage: serverMessage(answer.body, call.credential),
+    headers: errorHeaders(answer.headers, call.credential),
+  }
+  const status = answer.status as TaggedStatus
+  if (!(documented as ReadonlyArray<number>).includes(status)) {
+    return new UnexpectedStatus({ ...fields, idempotent: call.idempotent })
+  }
   switch (status) {
     case 400:
       return new BadRequest(fields)
@@ -293,158 +345,137 @@ const statusError = (
       return new Forbidden(fields)
     case 404:
       return new NotFound(fields)
+    case 422:
+      return new UnprocessableEntity(fields)
     case 429:
-      return new RateLimited({
+      return new RateLimited({ ...fields, retryAfter: parseRetryAfter(answer.headers["retry-after"], nowMillis) })
+    case 503:
+      return new ServiceUnavailable({
         ...fields,
-        retryAfter: parseRetryAfter(header("retry-after"), clock.unsafeCurrentTimeMillis()),
+        retryAfter: parseRetryAfter(answer.headers["retry-after"], nowMillis),
       })
-    default:
-      return new UnexpectedStatus({ ...fields, method })
   }
 }
 
-/** A whole answer: status, a header reader, the body. */
+// ---------------------------------------------------------------------------------------------------------------
+// Reading and interpreting the answer
+
+/** A whole answer: status, headers (lower-case names), the body as text. */
 interface Answer {
   readonly status: number
-  readonly header: (name: string) => string | undefined
+  readonly headers: Readonly<Record<string, string>>
   readonly body: string
 }
 
-/** `setTimeout` cannot wait longer; a longer timeout is no timer at all, as in `Effect.sleep`. */
-const maxTimerMillis = 2 ** 31 - 1
-
-const liveClock: Clock.Clock = Context.get(DefaultServices.liveServices, Clock.Clock)
-
-/** Everything one attempt needs, worked out once per call. */
-interface Attempt<A, Body> {
-  readonly endpoint: Endpoint<A, Body>
-  readonly outgoing: Outgoing
-  readonly settings: Settings
-  readonly credential: Credential
-  readonly clock: Clock.Clock
-  /** The operation's span, when tracing is on. */
-  readonly span: Tracer.Span | undefined
+/**
+ * Reads the body, at most `limit` bytes (after decompression: what `fetch`
+ * hands over); past the limit it stops reading, which cancels the body and
+ * closes the connection.
+ */
+const readBody = (
+  call: Call,
+  response: HttpClientResponse.HttpClientResponse,
+): Effect.Effect<string, ResponseTooLarge | TransportError> => {
+  const limit = call.settings.maxResponseBytes
+  const tooLarge = () => new ResponseTooLarge({ operation: call.operation, status: response.status, limit })
+  const declared = response.headers["content-length"]
+  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit) {
+    // not read at all; taking the first chunk and stopping cancels the body
+    return Effect.zipRight(Effect.ignore(Stream.runHead(response.stream)), Effect.fail(tooLarge()))
+  }
+  const decoder = new TextDecoder()
+  return Stream.runFoldEffect(
+    response.stream,
+    { text: "", size: 0 },
+    (read, chunk): Effect.Effect<{ text: string; size: number }, ResponseTooLarge> => {
+      read.size += chunk.length
+      if (read.size > limit) return Effect.fail(tooLarge())
+      read.text += decoder.decode(chunk, { stream: true })
+      return Effect.succeed(read)
+    },
+  ).pipe(
+    Effect.map((read) => read.text + decoder.decode()),
+    Effect.catchTag("ResponseError", (error) => Effect.fail(transportError(call, error))),
+  )
 }
 
-/**
- * Turns a whole answer into the decoded value or a tagged error, and
- * records the status on the operation's span.
- */
-const interpret = <A, Body>(attempt: Attempt<A, Body>, answer: Answer): Effect.Effect<A, StatusError | DecodeError> => {
-  const { endpoint } = attempt
-  const { status, body } = answer
-  attempt.span?.attribute("http.response.status_code", status)
-  if (status !== endpoint.successStatus) {
-    return Effect.fail(
-      statusError(endpoint.operation, endpoint.method, status, body, answer.header, attempt.credential, attempt.clock),
-    )
+/** How deep a JSON answer may nest: Togai's deepest schema nests 8 levels; a hostile body, thousands. */
+const maxDepth = 64
+
+/** Whether a parsed JSON value nests deeper than `maxDepth`, found without recursion. */
+const tooDeep = (json: unknown): boolean => {
+  const stack: Array<readonly [unknown, number]> = [[json, 0]]
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as readonly [unknown, number]
+    if (typeof value !== "object" || value === null) continue
+    if (depth >= maxDepth) return true
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1])
   }
+  return false
+}
+
+const decodeError = (call: Call, status: number, issues: string) =>
+  new DecodeError({ operation: call.operation, status, issues })
+
+/** Turns a whole answer into the decoded value or a tagged error. */
+const interpret = <A, B, Q, S extends TaggedStatus>(
+  endpoint: Endpoint<A, B, Q, S>,
+  call: Call,
+  answer: Answer,
+  nowMillis: number,
+): Effect.Effect<Answered<A>, OperationError<S>> => {
+  const { status, body } = answer
+  if (!endpoint.decoders.has(status)) {
+    return Effect.fail(statusError(call, endpoint.errors, answer, nowMillis) as OperationError<S>)
+  }
+  const decode = endpoint.decoders.get(status)
+  // A success without a body in the contract (ingest's 202): whatever came is not read.
+  if (decode === undefined) return Effect.succeed({ status, value: undefined as A })
   let json: unknown
   try {
     json = JSON.parse(body)
   } catch {
-    return Effect.fail(
-      new DecodeError({
-        operation: endpoint.operation,
-        status,
-        issues: body === "" ? "the body is empty" : "the body is not JSON",
-      }),
-    )
+    return Effect.fail(decodeError(call, status, body === "" ? "the body is empty" : "the body is not JSON"))
   }
-  const decoded = endpoint.decodeResponse(json)
+  if (tooDeep(json)) {
+    return Effect.fail(decodeError(call, status, `the body nests deeper than ${maxDepth} levels`))
+  }
+  const decoded = decode(json)
   return decoded._tag === "Right"
-    ? Effect.succeed(decoded.right)
-    : Effect.fail(new DecodeError({ operation: endpoint.operation, status, issues: formatIssues(decoded.left) }))
+    ? Effect.succeed({ status, value: decoded.right as A })
+    : Effect.fail(decodeError(call, status, formatIssues(decoded.left, call.credential)))
 }
 
-const timeoutError = <A, Body>(attempt: Attempt<A, Body>): Timeout =>
-  new Timeout({
-    operation: attempt.endpoint.operation,
-    method: attempt.endpoint.method,
-    timeout: attempt.settings.timeout,
-  })
+// ---------------------------------------------------------------------------------------------------------------
+// Redirects: the credentials never leave Togai's origin.
 
-/**
- * One attempt through `FetchClient.layer`'s client on the live clock: one
- * `fetch` whose abort signal carries the deadline (sending, headers and
- * the whole body), decoded in the same step. See `fetchExchange.ts`.
- */
-const leanAttempt = <A, Body>(
-  attempt: Attempt<A, Body>,
-  fiber: Fiber.RuntimeFiber<A, TogaiError>,
-  lean: Lean,
-  inFlight: InFlight,
-): Effect.Effect<A, TogaiError> => {
-  const millis = Duration.toMillis(attempt.settings.timeout)
-  return exchange<A, TogaiError, A, TogaiError>(
-    fiber,
-    lean,
-    attempt.outgoing,
-    millis > maxTimerMillis ? undefined : millis,
-    attempt.span,
-    inFlight,
-    (answer) =>
-      interpret(attempt, {
-        status: answer.status,
-        header: (name) => answer.headers.get(name) ?? undefined,
-        body: answer.body,
-      }),
-    (failure) =>
-      failure instanceof DeadlineExceeded
-        ? timeoutError(attempt)
-        : transportError(attempt.endpoint, failure, attempt.credential),
-  )
+const maxRedirects = 5
+
+const isRedirect = (status: number): boolean =>
+  status === 0 || status === 301 || status === 302 || status === 303 || status === 307 || status === 308
+
+/** Where a redirect may be followed: a GET, to the same origin, within the hop limit; otherwise `undefined`. */
+const redirectTarget = (call: Call, from: string, location: string | undefined, hops: number): string | undefined => {
+  if (call.method !== "GET" || location === undefined || hops >= maxRedirects) return undefined
+  try {
+    const target = new URL(location, from)
+    return target.origin === new URL(from).origin ? target.href : undefined
+  } catch {
+    return undefined
+  }
 }
 
-/**
- * One attempt through any other client (or under a `TestClock`): the
- * client's `execute`, its body read, and a timeout on the fiber's clock
- * (as `Effect.timeoutFail` does it). The limit covers sending, the headers
- * and every byte of the body, and running out interrupts the request, so
- * the server sees the connection close. The operation's span is the parent
- * of the client's.
- */
-const clientAttempt = <A, Body>(
-  attempt: Attempt<A, Body>,
-  client: HttpClient.HttpClient,
-): Effect.Effect<A, TogaiError> => {
-  const { outgoing, endpoint, credential } = attempt
-  const request = HttpClientRequest.make(outgoing.method)(outgoing.url, {
-    headers: outgoing.headers,
-    ...(outgoing.body === undefined ? {} : { body: HttpBody.raw(outgoing.body, { contentType: "application/json" }) }),
-  })
-  const answered = client.execute(request).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(response.text, (body): Answer => {
-        const headers = response.headers
-        return { status: response.status, header: (name) => headers[name], body }
-      })
-    ),
-    Effect.mapError((error) => transportError(endpoint, error, credential)),
-    // What `Effect.timeoutFail` does, with `Effect.raceWith` (142 bytes gzipped less of an edge bundle): the request
-    // and a sleep on the fiber's clock race; the loser is interrupted and awaited, so a request that runs out of time
-    // is aborted before the Timeout is returned. The sleep is interruptible even where the call is not.
-    (sent) =>
-      Effect.raceWith(sent, Effect.interruptible(Effect.sleep(attempt.settings.timeout)), {
-        onSelfDone: (exit, sleeping) => Effect.zipRight(Fiber.interrupt(sleeping), exit),
-        onOtherDone: (slept, sending) =>
-          Effect.zipRight(
-            Fiber.interrupt(sending),
-            Exit.isSuccess(slept) ? Effect.failSync(() => timeoutError(attempt)) : Effect.failCause(slept.cause),
-          ),
-      }),
-    Effect.flatMap((answer) => interpret(attempt, answer)),
-  )
-  return attempt.span === undefined ? answered : Effect.withParentSpan(answered, attempt.span)
-}
+// ---------------------------------------------------------------------------------------------------------------
+// Retries
 
 /** Says why a retry happens, in words safe for a log: tags, statuses and waits, never a body or a header. */
 const retryReason = (error: TogaiError): string => {
   switch (error._tag) {
     case "RateLimited":
-      return error.retryAfter === undefined
-        ? "429 Too Many Requests"
-        : `429 Too Many Requests (Retry-After ${Duration.toMillis(error.retryAfter)} ms)`
+    case "ServiceUnavailable": {
+      const label = error._tag === "RateLimited" ? "429 Too Many Requests" : "503 Service Unavailable"
+      return error.retryAfter === undefined ? label : `${label} (Retry-After ${Duration.toMillis(error.retryAfter)} ms)`
+    }
     case "UnexpectedStatus":
       return `${error.status} ${error._tag}`
     case "TransportError":
@@ -456,14 +487,12 @@ const retryReason = (error: TogaiError): string => {
   }
 }
 
-/** Makes a retry visible: a debug log line, and an event on the operation's span when tracing is on. */
+/** Makes a retry visible: a debug log line, and an event on the operation's span. */
 const announceRetry = (
   operation: string,
   maxRetries: number,
   step: Retry.Step,
   error: TogaiError,
-  span: Tracer.Span | undefined,
-  clock: Clock.Clock,
 ): Effect.Effect<void> => {
   const delayMillis = Math.round(Duration.toMillis(step.delay))
   const reason = retryReason(error)
@@ -473,163 +502,128 @@ const announceRetry = (
     "togai.retry.delay_ms": delayMillis,
     "togai.retry.reason": reason,
   }
-  span?.event("togai.retry", clock.unsafeCurrentTimeNanos(), attributes)
-  return Effect.logDebug(
-    `Togai.${operation}: retry ${step.retry} of ${maxRetries} in ${delayMillis} ms after ${reason}`,
-  )
-    .pipe(Effect.annotateLogs(attributes))
+  return Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+    Effect.flatMap(Clock.currentTimeNanos, (now) => {
+      if (Option.isSome(span)) span.value.event("togai.retry", now, attributes)
+      return Effect.logDebug(
+        `Togai.${operation}: retry ${step.retry} of ${maxRetries} in ${delayMillis} ms after ${reason}`,
+      ).pipe(Effect.annotateLogs(attributes))
+    }))
 }
 
-/**
- * The client's own retry schedule: `Retry.schedule` for the policy,
- * announcing each retry it grants. Only failures `Retry.isRetryable` allows
- * reach it.
- */
-const retrySchedule = (
-  operation: string,
-  policy: RetryPolicy,
-  span: Tracer.Span | undefined,
-  clock: Clock.Clock,
-): Schedule.Schedule<unknown, TogaiError> =>
+/** The client's own retry schedule: `Retry.schedule` for the policy, for what `Retry.isRetryable` allows. */
+const retrySchedule = (operation: string, policy: RetryPolicy): Schedule.Schedule<unknown, TogaiError> =>
   Schedule.intersect(Retry.schedule(policy), Schedule.identity<TogaiError>()).pipe(
     Schedule.whileInput<TogaiError>(Retry.isRetryable),
     Schedule.onDecision(([step, error], decision) =>
-      ScheduleDecision.isContinue(decision)
-        ? Effect.suspend(() => announceRetry(operation, policy.maxRetries, step, error, span, clock))
-        : Effect.void
+      ScheduleDecision.isContinue(decision) ? announceRetry(operation, policy.maxRetries, step, error) : Effect.void
     ),
   )
 
-/**
- * `Effect.retry(attempt, retrySchedule(...))`, with the schedule's driver
- * made only when a first attempt fails in a way that may be retried: a call
- * that succeeds, or fails for good, pays for no schedule. The retries run
- * with the operation's span as the current span, so their log lines and
- * span events belong to it.
- */
-const withRetries = <A>(
-  attempt: Effect.Effect<A, TogaiError>,
-  operation: string,
-  policy: RetryPolicy,
-  span: Tracer.Span | undefined,
-  clock: Clock.Clock,
-): Effect.Effect<A, TogaiError> =>
-  Effect.catchAll(attempt, (first) => {
-    if (!Retry.isRetryable(first)) return Effect.fail(first)
-    const retries = Effect.flatMap(Schedule.driver(retrySchedule(operation, policy, span, clock)), (driver) => {
-      const next = (error: TogaiError): Effect.Effect<A, TogaiError> =>
-        Effect.matchEffect(driver.next(error), {
-          onFailure: () => Effect.fail(error),
-          onSuccess: () => Effect.catchAll(attempt, next),
-        })
-      return next(first)
-    })
-    return span === undefined ? retries : Effect.withParentSpan(retries, span)
-  })
+// ---------------------------------------------------------------------------------------------------------------
+// The call
 
-/** Checks the input; the body as JSON text (or `undefined`), or what is wrong. */
-const prepare = <A, Body>(endpoint: Endpoint<A, Body>, call: Call<Body>): string | undefined | InvalidRequest => {
-  let problems: Array<string> | undefined
-  for (const segment of endpoint.segments) {
-    if ("param" in segment) {
-      const problem = checkPathParam(segment.param, call.params[segment.param])
-      if (problem !== undefined) (problems ??= []).push(problem)
+/**
+ * Runs one operation and says which success status Togai answered with
+ * (see {@link execute}).
+ */
+export const executeWithStatus = <A, B, Q, S extends TaggedStatus>(
+  endpoint: Endpoint<A, B, Q, S>,
+  input: Input<B, Q>,
+): Effect.Effect<Answered<A>, OperationError<S>, HttpClient.HttpClient | Auth> =>
+  Effect.flatMap(Effect.context<HttpClient.HttpClient | Auth>(), (context) => {
+    const settings = Context.get(context, TogaiConfig)
+    const credential = Context.get(context, Auth)
+    const misconfigured = checkSettings(settings) ?? checkCredential(credential)
+    if (misconfigured !== undefined) return Effect.fail(misconfigured)
+    const prepared = prepare(endpoint, input, settings)
+    if (prepared instanceof InvalidRequest) return Effect.fail(prepared)
+
+    const call: Call = {
+      operation: endpoint.operation,
+      method: endpoint.method,
+      idempotent: endpoint.retrySafe,
+      credential,
+      settings,
     }
-  }
-  if (problems !== undefined) return new InvalidRequest({ operation: endpoint.operation, issues: problems.join("; ") })
-  if (endpoint.requestSchema === undefined) return undefined
-  const encoded = endpoint.encodeBody(call.body as Body)
-  if (encoded._tag === "Left") {
-    return new InvalidRequest({ operation: endpoint.operation, issues: formatIssues(encoded.left) })
-  }
-  return JSON.stringify(encoded.right)
-}
+    // Fetch follows no redirect itself (see redirectTarget); a RequestInit the caller provided is kept.
+    const requestInit = Option.getOrElse(Context.getOption(context, FetchHttpClient.RequestInit), () => ({}))
+    const client = HttpClient.withTracerPropagation(Context.get(context, HttpClient.HttpClient), settings.traceHeaders)
+    const headers = headersOf(credential, prepared.body !== undefined)
+    const limiter = Context.get(context, RateLimit)
 
-/**
- * Runs one operation: checks the input (failing with `InvalidRequest`
- * before anything is sent), sends the request under the rate limit and the
- * per-attempt timeout, retries what the settings' retry policy allows, and
- * turns the answer into the decoded value or a tagged error. Runs in a span
- * named `Togai.<operation>` when tracing is on.
- *
- * Built for the common case, measured by `deno task bench`: the services
- * are read from the fiber in one step, the span is made only when tracing
- * is on, the retry schedule only after a retryable failure, and through
- * `FetchClient.layer`'s client the exchange and the decoding are one step.
- */
-export const execute = <A, Body>(
-  endpoint: Endpoint<A, Body>,
-  call: Call<Body>,
-): Effect.Effect<A, TogaiError, HttpClient.HttpClient | Auth> =>
-  Effect.withFiberRuntime<A, TogaiError, HttpClient.HttpClient | Auth>((fiber) => {
-    const prepared = prepare(endpoint, call)
-    /** When the attempts go through the lean exchange: their aborts, for when the operation ends. */
-    let inFlight: InFlight | undefined
-    const run = (span: Tracer.Span | undefined): Effect.Effect<A, TogaiError> => {
-      if (prepared instanceof InvalidRequest) return Effect.fail(prepared)
-      // Every service in one step, read from the fiber rather than yielded one by one.
-      // The type of `execute` requires both services, so they are in the context.
-      const context = fiber.currentContext
-      const settings = Context.unsafeGet(context, TogaiConfig)
-      const credential = Context.unsafeGet(context, Auth)
-      const client = Context.unsafeGet(context, HttpClient.HttpClient)
-      const clock = Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock)
-      const headers = requestHeaders(credential)
-      const attempt: Attempt<A, Body> = {
-        endpoint,
-        outgoing: {
-          method: endpoint.method,
-          url: settings.baseUrl + buildPath(endpoint.segments, call.params) + buildQuery(call.query),
-          headers: prepared === undefined ? headers.withoutBody : headers.withBody,
-          body: prepared,
-        },
-        settings,
-        credential,
-        clock,
-        span,
-      }
-      const lean = clock === liveClock ? leanContext(client) : undefined
-      const limiter = Context.unsafeGet(context, RateLimit)
-      const once = limiter(
-        lean === undefined ? clientAttempt(attempt, client) : leanAttempt(attempt, fiber, lean, inFlight = []),
+    const send = (url: string, hops: number): Effect.Effect<Answer, TogaiError> => {
+      const request = HttpClientRequest.make(endpoint.method)(url, {
+        headers,
+        ...(prepared.body === undefined ? {} : { body: HttpBody.text(prepared.body, "application/json") }),
+      })
+      return client.execute(request).pipe(
+        Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" }),
+        Effect.catchAll((error) => Effect.fail(transportError(call, error))),
+        Effect.flatMap((response): Effect.Effect<Answer, TogaiError> => {
+          if (isRedirect(response.status)) {
+            const location = response.headers["location"]
+            const target = redirectTarget(call, url, location, hops)
+            // The redirect's own body is not needed: cancelling it closes the connection.
+            const cancel = Effect.ignore(Stream.runHead(response.stream))
+            if (target !== undefined) return Effect.zipRight(cancel, send(target, hops + 1))
+            return Effect.zipRight(
+              cancel,
+              Effect.fail(
+                new RedirectNotFollowed({
+                  operation: call.operation,
+                  method: call.method,
+                  status: response.status,
+                  location: location === undefined ? undefined : serverText(location, credential, 300),
+                }),
+              ),
+            )
+          }
+          return Effect.map(readBody(call, response), (body) => ({
+            status: response.status,
+            headers: response.headers,
+            body,
+          }))
+        }),
       )
-      return settings.retry.maxRetries > 0 ? withRetries(once, endpoint.operation, settings.retry, span, clock) : once
     }
-    // As `Effect.useSpan(endpoint.spanName, endpoint.spanOptions, run)`, but the span does not hold the answer.
-    const started = fiber.getFiberRef(FiberRef.currentTracerEnabled)
-      ? startSpan(fiber, endpoint.spanName, currentParent(fiber.currentContext), endpoint.spanOptions)
-      : undefined
-    const operation = run(started?.span)
-    return inFlight === undefined && started === undefined ? operation : settleOperation(operation, inFlight, started)
-  })
 
-/**
- * What an operation does when it ends, however it ends: aborts the
- * exchanges still in flight (interrupted, or let go of by a rate limiter),
- * then ends the operation's span, a success without the value. As with
- * `Effect.onExit`, this cannot be interrupted, but it allocates no `Exit`
- * and no continuation beyond the one `Effect.matchCauseEffect`.
- */
-const settleOperation = <A>(
-  operation: Effect.Effect<A, TogaiError>,
-  inFlight: InFlight | undefined,
-  started: Started | undefined,
-): Effect.Effect<A, TogaiError> =>
-  Effect.uninterruptibleMask((restore) =>
-    Effect.matchCauseEffect(restore(operation), {
-      onFailure: (cause) => settled(Exit.failCause(cause), inFlight, started),
-      onSuccess: (value) => settled(Exit.succeed(value), inFlight, started),
-    })
+    const attempt: Effect.Effect<Answered<A>, TogaiError> = send(prepared.url, 0).pipe(
+      // The limit covers sending, the headers and every byte of the body; running out interrupts the request,
+      // which aborts the fetch, so the server sees the connection close.
+      Effect.timeoutFail({ duration: settings.timeout, onTimeout: () => timeoutError(call) }),
+      Effect.flatMap((answer) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.zipRight(
+            Effect.annotateCurrentSpan("http.response.status_code", answer.status),
+            interpret(endpoint, call, answer, now),
+          ))
+      ),
+    )
+    const limited = limiter(attempt)
+    const retried = settings.retry.maxRetries > 0
+      ? Effect.retry(limited, retrySchedule(endpoint.operation, settings.retry))
+      : limited
+    return retried as Effect.Effect<Answered<A>, OperationError<S>>
+  }).pipe(
+    Effect.withSpan(endpoint.spanName, {
+      kind: "client",
+      captureStackTrace: false,
+      attributes: { "togai.operation": endpoint.operation, "http.request.method": endpoint.method },
+    }),
   )
 
-/** The operation's ending, once it has ended: its exit is its result (an `Exit` is an `Effect`). */
-const settled = <A>(
-  exit: Exit.Exit<A, TogaiError>,
-  inFlight: InFlight | undefined,
-  started: Started | undefined,
-): Exit.Exit<A, TogaiError> => {
-  // Each abort removes itself from `inFlight`.
-  while (inFlight !== undefined && inFlight.length > 0) inFlight[0]()
-  if (started !== undefined) endSpan(started, exit)
-  return exit
-}
+/**
+ * Runs one operation: checks the settings (`ConfigurationError`) and the
+ * input (`InvalidRequest`) before anything is sent, sends the request
+ * through the caller's `HttpClient` under the rate limit and the
+ * per-attempt timeout, retries what the settings' retry policy allows, and
+ * turns the answer into the decoded value or the tagged error of its
+ * status. Runs in a span named `Togai.<operation>`, the platform's HTTP
+ * span its child.
+ */
+export const execute = <A, B, Q, S extends TaggedStatus>(
+  endpoint: Endpoint<A, B, Q, S>,
+  input: Input<B, Q>,
+): Effect.Effect<A, OperationError<S>, HttpClient.HttpClient | Auth> =>
+  Effect.map(executeWithStatus(endpoint, input), (answered) => answered.value)

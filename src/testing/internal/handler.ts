@@ -8,7 +8,7 @@
  * @internal
  * @module
  */
-import { accounts } from "../../internal/endpoints.ts"
+import { all } from "../../internal/endpoints.ts"
 import type { LoggedRequest, OperationName } from "../Simulator.ts"
 import type { Answer, OperationInput, State } from "./state.ts"
 
@@ -76,24 +76,15 @@ interface Route {
 
 type Routed = { readonly route: Route } | { readonly answer: Response }
 
-/** Every operation the simulator serves, with its entry in the library's endpoint table. */
-const operations: ReadonlyArray<OperationName> = [
-  "createAccount",
-  "getAccounts",
-  "getAccount",
-  "updateAccount",
-  "deleteAccount",
-  "addAliases",
-  "removeAliases",
-  "associatePricePlan",
-]
+/** Every operation of the contract, with its entry in the library's endpoint table. */
+const operations = Object.keys(all) as ReadonlyArray<OperationName>
 
 /** Finds the operation a request calls, by the spec's method and path template. */
 const route = (method: string, pathname: string): Routed => {
   const segments = pathname.split("/").slice(1)
   let pathMatched = false
   for (const operation of operations) {
-    const endpoint = accounts[operation]
+    const endpoint = all[operation]
     if (endpoint.segments.length !== segments.length) continue
     const params: Record<string, string> = {}
     let matches = true
@@ -111,10 +102,12 @@ const route = (method: string, pathname: string): Routed => {
     if (!matches) continue
     pathMatched = true
     if (endpoint.method !== method) continue
+    const limits: Readonly<Record<string, number>> = endpoint.pathParameters
     for (const [name, value] of Object.entries(params)) {
       if (value === "") return { answer: fail(400, `${name}: must not be empty`) }
-      if (value.length > 50) {
-        return { answer: fail(400, `${name}: expected at most 50 characters, got ${value.length}`) }
+      const maxLength = limits[name] ?? 50
+      if ([...value].length > maxLength) {
+        return { answer: fail(400, `${name}: expected at most ${maxLength} characters, got ${[...value].length}`) }
       }
     }
     return { route: { operation, params } }
@@ -201,29 +194,13 @@ const takeFaults = (
   return { delay, fault }
 }
 
-const hasBody: ReadonlySet<OperationName> = new Set(
-  operations.filter((operation) => accounts[operation].requestSchema !== undefined),
-)
+const hasBody: ReadonlySet<OperationName> = new Set(operations.filter((operation) => all[operation].body !== undefined))
 
+/** Every operation is a method of the state named by its operationId. */
 const dispatch = (state: State, operation: OperationName, input: OperationInput): Answer => {
-  switch (operation) {
-    case "createAccount":
-      return state.createAccount(input)
-    case "getAccounts":
-      return state.getAccounts(input)
-    case "getAccount":
-      return state.getAccount(input)
-    case "updateAccount":
-      return state.updateAccount(input)
-    case "deleteAccount":
-      return state.deleteAccount(input)
-    case "addAliases":
-      return state.addAliases(input)
-    case "removeAliases":
-      return state.removeAliases(input)
-    case "associatePricePlan":
-      return state.associatePricePlan(input)
-  }
+  const handler: unknown = (state as unknown as Record<string, unknown>)[operation]
+  if (typeof handler !== "function") return { status: 501, body: { message: `${operation} is not simulated yet` } }
+  return (handler as (this: State, input: OperationInput) => Answer).call(state, input)
 }
 
 /** Answers a request that passed the faults: credentials, then the operation. */
@@ -308,3 +285,8 @@ export const makeHandler = (context: HandlerContext) => async (request: Request)
   record("answered", response.status)
   return response
 }
+
+/** The simulator's list of operations is the spec's: a compile-time check that the two agree. */
+const _sameOperations: { readonly [K in OperationName]: unknown } & { readonly [K in keyof typeof all]: unknown } =
+  all satisfies { readonly [K in OperationName]: unknown }
+void _sameOperations
