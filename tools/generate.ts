@@ -234,8 +234,8 @@ const isTransformed = (name: string): boolean => {
 }
 const nodeTransformed = (node: JsonObject, owner: string | undefined, property?: string): boolean => {
   if (owner !== undefined && property !== undefined) {
-    const override = O.fields[`${owner}.${property}`]
-    if (override !== undefined) return override.type !== override.encoded
+    const override = O.fields[`${owner}.${property}`] ?? O.corrections[`${owner}.${property}`]
+    if (override !== undefined) return override.type !== override.encoded || /Encoded\b/.test(override.encoded)
   }
   const ref = refName(node)
   if (ref !== undefined) return isTransformed(ref)
@@ -460,16 +460,17 @@ const emitSchema = (specName: string, uses: Uses): string => {
   for (const [key, value] of properties) {
     if (!isObject(value)) continue
     const field = propertyName(specName, key)
-    const override = O.fields[`${specName}.${field}`]
+    const override = O.fields[`${specName}.${field}`] ?? O.corrections[`${specName}.${field}`]
     const expr = override ?? expression(value, uses)
     if (override !== undefined) noteOverride(override.schema, uses)
     const optional = !required.has(field)
     const fieldDoc = escapeDoc(str(value, "description")?.trim() ?? "") || str(resolve(value), "description")?.trim() ||
       fallbackDocs[field] || `The \`${field}\` field of \`${specName}\`.`
+    const documented = override === undefined ? fieldDoc : `${fieldDoc}\n\nThis client's choice: ${override.why}.`
     const mark = optional ? "?" : ""
     const key_ = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(field) ? field : JSON.stringify(field)
     const orUndefined = optional ? " | undefined" : ""
-    typeFields.push(`${doc("  ", fieldDoc)}\n  readonly ${key_}${mark}: ${expr.type}${orUndefined}`)
+    typeFields.push(`${doc("  ", documented)}\n  readonly ${key_}${mark}: ${expr.type}${orUndefined}`)
     encodedFields.push(`${doc("  ", fieldDoc)}\n  readonly ${key_}${mark}: ${expr.encoded}${orUndefined}`)
     const propertySchema = override?.schema.startsWith("Schema.optional")
       ? override.schema
@@ -576,7 +577,12 @@ for (const file of allFiles) {
   imports.push(`import * as Schema from "effect/Schema"`)
   if (uses.fields) imports.push(`import * as F from "../internal/fields.ts"`)
   if (uses.dates.size > 0) imports.push(`import { ${[...uses.dates].sort().join(", ")} } from "./Dates.ts"`)
-  if (uses.jsonLogic) imports.push(`import { JsonLogic, type JsonLogicInput } from "./JsonLogic.ts"`)
+  if (uses.jsonLogic) {
+    const names = ["JsonLogic", "JsonLogicAnswer", "type JsonLogicInput", "type JsonLogicRule"].filter((name) =>
+      bodies.some((body) => new RegExp(`\\b${name.replace("type ", "")}\\b`).test(body))
+    )
+    imports.push(`import { ${names.join(", ")} } from "./JsonLogic.ts"`)
+  }
   const byFile = new Map<string, Array<string>>()
   for (const used of uses.names) {
     const specName = specByTsName[used]
@@ -631,10 +637,10 @@ const endpointEntries = operations.map((operation) => {
     return `    ${camel(parameter.name)}: [${JSON.stringify(parameter.name)}, ${override.schema}],`
   })
   const pathParameters = operation.pathParameters.map((parameter) => {
-    if (parameter.maxLength === undefined) {
-      throw new Error(`${operation.operationId}: ${parameter.name} has no maxLength`)
-    }
-    return `${parameter.name}: ${parameter.maxLength}`
+    const corrected = O.pathParameterMaxLength[`${operation.operationId}.${parameter.name}`]?.maxLength
+    const maxLength = corrected ?? parameter.maxLength
+    if (maxLength === undefined) throw new Error(`${operation.operationId}: ${parameter.name} has no maxLength`)
+    return `${parameter.name}: ${maxLength}`
   })
   const success = operation.success.map((entry) =>
     `${entry.status}: ${entry.schema === undefined ? "undefined" : schemaRef(entry.schema)}`

@@ -87,6 +87,68 @@ export const fields: Readonly<Record<string, FieldOverride>> = {
 }
 
 /**
+ * Fields whose constraints the project corrects, by `Schema.field`, in the
+ * same form as {@link fields}.
+ */
+export const corrections: Readonly<Record<string, FieldOverride>> = {
+  "GetEventsResponse.events": {
+    schema: "Schema.Array(EventWithStatus).pipe(Schema.maxItems(50))",
+    type: "ReadonlyArray<EventWithStatus>",
+    encoded: "ReadonlyArray<EventWithStatusEncoded>",
+    why: "the spec's minItems: 1 would make a filter that matches nothing (or a last page) a DecodeError; " +
+      "an empty page is an answer",
+  },
+  "Customer.billingAddress": {
+    schema: "F.Text(0, 1000)",
+    type: "string",
+    encoded: "string",
+    why: "the spec's own examples answer a 23-character address; minLength 50 binds what a client sends " +
+      "(CreateCustomerRequest keeps it), and a shorter address Togai holds must not fail a read",
+  },
+  "CreateCustomerResponse.billingAddress": {
+    schema: "F.Text(0, 1000)",
+    type: "string",
+    encoded: "string",
+    why: "as Customer.billingAddress",
+  },
+  "UsageMeter.filters": {
+    schema: "JsonLogicAnswer(1500)",
+    type: "JsonLogicInput",
+    encoded: "string | JsonLogicRule",
+    why: "read as Togai sends it: the contract says a string, the spec's own examples answer rules as objects",
+  },
+  "UsageMeter.computation": {
+    schema: "JsonLogicAnswer(500)",
+    type: "JsonLogicInput",
+    encoded: "string | JsonLogicRule",
+    why: "as UsageMeter.filters",
+  },
+  "Event.id": {
+    schema: "F.Text(1, 255)",
+    type: "string",
+    encoded: "string",
+    why: "the id is the idempotency key: an empty one would de-duplicate every event that forgot it",
+  },
+  "GetMetricsRequest.metricQueries": {
+    schema: "Schema.Array(MetricQuery).pipe(Schema.minItems(1), Schema.maxItems(5), F.uniqueItems())",
+    type: "ReadonlyArray<MetricQuery>",
+    encoded: "ReadonlyArray<MetricQuery>",
+    why: "Togai answers at most five queries a request (its metrics docs); none is no question",
+  },
+}
+
+/**
+ * Path parameters whose `maxLength` the spec gets wrong, by
+ * `operationId.name`.
+ */
+export const pathParameterMaxLength: Readonly<Record<string, { readonly maxLength: number; readonly why: string }>> = {
+  "getSingleEvent.event_id": {
+    maxLength: 255,
+    why: "Event.id allows 255 characters; with the spec's 50, an event ingested with a longer id could never be read back",
+  },
+}
+
+/**
  * Properties the spec names wrongly, by `Schema.specName`: the name used
  * instead.
  */

@@ -184,6 +184,8 @@ export interface PlanOverride {
   readonly pricePlanName: string
   /**
    * Represents a rate card
+   *
+   * This client's choice: the spec's own example (AssociatePricePlanResponse) sends `override: null`, which OpenAPI 3.0 does not allow without `nullable`; null reads as absent.
    */
   readonly override?: RateCard | undefined
   /**

@@ -250,6 +250,8 @@ export interface PaginationOptions {
   readonly pageSize?: number | undefined
   /**
    * The `sortOrder` field of `PaginationOptions`.
+   *
+   * This client's choice: the spec's own example tokens and AccountPaginatedResponse write the sort order in lower case.
    */
   readonly sortOrder?: "ASC" | "DESC" | undefined
 }

@@ -81,6 +81,8 @@ export interface CreateCustomerResponse {
   readonly primaryEmail: string
   /**
    * billing address of the customer
+   *
+   * This client's choice: as Customer.billingAddress.
    */
   readonly billingAddress: string
   /**
@@ -99,7 +101,7 @@ export const CreateCustomerResponse: Schema.Schema<CreateCustomerResponse> = /* 
   id: F.Text(0, 50),
   name: F.Text(3, 255),
   primaryEmail: F.Text(0, 255),
-  billingAddress: F.Text(50, 1000),
+  billingAddress: F.Text(0, 1000),
   account: Schema.optional(Account),
 }).annotations({ identifier: "CreateCustomerResponse" })
 
@@ -126,6 +128,8 @@ export interface Customer {
   readonly primaryEmail: string
   /**
    * billing address of the customer
+   *
+   * This client's choice: the spec's own examples answer a 23-character address; minLength 50 binds what a client sends (CreateCustomerRequest keeps it), and a shorter address Togai holds must not fail a read.
    */
   readonly billingAddress: string
   /**
@@ -189,7 +193,7 @@ export const Customer: Schema.Schema<Customer, CustomerEncoded> = /* @__PURE__ *
   id: F.Text(0, 50),
   name: F.Text(3, 255),
   primaryEmail: F.Text(0, 255),
-  billingAddress: F.Text(50, 1000),
+  billingAddress: F.Text(0, 1000),
   status: Schema.Literal("ACTIVE", "ARCHIVED"),
   createdAt: TogaiDateTime,
   updatedAt: TogaiDateTime,

@@ -66,6 +66,8 @@ export interface Event {
    *  NOTE1: Expiry time for idempotency validation will be until the end of the billing cycle. Any request which comes after the billing cycle with the same id will be treated as new request and ingested for metering.
    *
    *  NOTE2: If the billing cycle is not configured for the idempotency validation will be until **10 days** of the event ingestion.
+   *
+   * This client's choice: the id is the idempotency key: an empty one would de-duplicate every event that forgot it.
    */
   readonly id: string
   /**
@@ -133,7 +135,7 @@ export interface EventEncoded {
  */
 export const Event: Schema.Schema<Event, EventEncoded> = /* @__PURE__ */ Schema.Struct({
   eventName: F.Text(0, 255),
-  id: F.Text(0, 255),
+  id: F.Text(1, 255),
   eventTimestamp: TogaiDateTime,
   accountId: F.Text(0, 255),
   eventAttributes: Schema.Array(EventAttribute).pipe(Schema.maxItems(50)),
@@ -668,6 +670,8 @@ export const GetEventResponse: Schema.Schema<GetEventResponse, GetEventResponseE
 export interface GetEventsResponse {
   /**
    * The `events` field of `GetEventsResponse`.
+   *
+   * This client's choice: the spec's minItems: 1 would make a filter that matches nothing (or a last page) a DecodeError; an empty page is an answer.
    */
   readonly events: ReadonlyArray<EventWithStatus>
   /**
@@ -701,7 +705,7 @@ export interface GetEventsResponseEncoded {
  */
 export const GetEventsResponse: Schema.Schema<GetEventsResponse, GetEventsResponseEncoded> = /* @__PURE__ */ Schema
   .Struct({
-    events: Schema.Array(EventWithStatus).pipe(Schema.minItems(1), Schema.maxItems(50)),
+    events: Schema.Array(EventWithStatus).pipe(Schema.maxItems(50)),
     nextToken: Schema.optional(F.Text(0, 500)),
   }).annotations({ identifier: "GetEventsResponse" })
 

@@ -63,3 +63,16 @@ export const JsonLogic = (maxLength: number): Schema.Schema<JsonLogicInput, stri
       }
     },
   }).annotations({ identifier: "JsonLogic" })
+
+/**
+ * A JSON-logic field as Togai answers it: its text (what the contract
+ * says), or the rule as an object (what the spec's own examples show). Read
+ * either way, without parsing the text.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const JsonLogicAnswer = (maxLength: number): Schema.Schema<JsonLogicInput, string | JsonLogicRule> =>
+  Schema.Union(Text(0, maxLength), Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({
+    identifier: "JsonLogicAnswer",
+  })

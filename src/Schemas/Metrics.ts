@@ -147,6 +147,8 @@ export interface GetMetricsRequest {
   readonly endTime: DateTime.Utc
   /**
    * The `metricQueries` field of `GetMetricsRequest`.
+   *
+   * This client's choice: Togai answers at most five queries a request (its metrics docs); none is no question.
    */
   readonly metricQueries: ReadonlyArray<MetricQuery>
 }
@@ -186,7 +188,7 @@ export const GetMetricsRequest: Schema.Schema<GetMetricsRequest, GetMetricsReque
   .Struct({
     startTime: TogaiDateTime,
     endTime: TogaiDateTime,
-    metricQueries: Schema.Array(MetricQuery).pipe(F.uniqueItems()),
+    metricQueries: Schema.Array(MetricQuery).pipe(Schema.minItems(1), Schema.maxItems(5), F.uniqueItems()),
   }).pipe(Schema.filter(F.timeWindow)).annotations({ identifier: "GetMetricsRequest" })
 
 /**

@@ -9,7 +9,7 @@ import type * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
 import * as F from "../internal/fields.ts"
 import { TogaiDateTime } from "./Dates.ts"
-import { JsonLogic, type JsonLogicInput } from "./JsonLogic.ts"
+import { JsonLogic, JsonLogicAnswer, type JsonLogicInput, type JsonLogicRule } from "./JsonLogic.ts"
 import { PaginationOptions, type PaginationOptionsEncoded } from "./Common.ts"
 
 /**
@@ -39,10 +39,14 @@ export interface CreateUsageMeterRequest {
   readonly aggregation: "COUNT" | "SUM"
   /**
    * Filters to be applied on event before matching to usage meter in JSONLogic format (https://jsonlogic.com/)
+   *
+   * This client's choice: JSON-logic is carried as a string; callers may write the rule as an object, which is sent as its JSON text.
    */
   readonly filters?: JsonLogicInput | undefined
   /**
    * Computation. Has no effect if aggregation is 'count'
+   *
+   * This client's choice: as filters.
    */
   readonly computation?: JsonLogicInput | undefined
 }
@@ -126,10 +130,14 @@ export interface UpdateUsageMeterRequest {
   readonly aggregation: "COUNT" | "SUM"
   /**
    * Filters to be applied on event before matching to usage meter in JSONLogic format (https://jsonlogic.com/)
+   *
+   * This client's choice: as CreateUsageMeterRequest.filters.
    */
   readonly filters?: JsonLogicInput | undefined
   /**
    * Computation. Has no effect if aggregation is 'count'
+   *
+   * This client's choice: as CreateUsageMeterRequest.filters.
    */
   readonly computation?: JsonLogicInput | undefined
 }
@@ -216,12 +224,16 @@ export interface UsageMeter {
   readonly aggregation: "COUNT" | "SUM"
   /**
    * Filters to be applied on event before matching to usage meter in JSONLogic format (https://jsonlogic.com/)
+   *
+   * This client's choice: read as Togai sends it: the contract says a string, the spec's own examples answer rules as objects.
    */
-  readonly filters?: string | undefined
+  readonly filters?: JsonLogicInput | undefined
   /**
    * Computation. Has no effect if aggregation is 'count'
+   *
+   * This client's choice: as UsageMeter.filters.
    */
-  readonly computation?: string | undefined
+  readonly computation?: JsonLogicInput | undefined
   /**
    * When it was created.
    */
@@ -266,11 +278,11 @@ export interface UsageMeterEncoded {
   /**
    * Filters to be applied on event before matching to usage meter in JSONLogic format (https://jsonlogic.com/)
    */
-  readonly filters?: string | undefined
+  readonly filters?: string | JsonLogicRule | undefined
   /**
    * Computation. Has no effect if aggregation is 'count'
    */
-  readonly computation?: string | undefined
+  readonly computation?: string | JsonLogicRule | undefined
   /**
    * When it was created.
    */
@@ -297,8 +309,8 @@ export const UsageMeter: Schema.Schema<UsageMeter, UsageMeterEncoded> = /* @__PU
   type: Schema.Literal("COUNTER", "GAUGE", "TIMER"),
   status: Schema.optional(Schema.Literal("DRAFT", "ACTIVE", "INACTIVE", "ARCHIVED")),
   aggregation: Schema.Literal("COUNT", "SUM"),
-  filters: Schema.optional(F.Text(0, 1500)),
-  computation: Schema.optional(F.Text(0, 500)),
+  filters: Schema.optional(JsonLogicAnswer(1500)),
+  computation: Schema.optional(JsonLogicAnswer(500)),
   createdAt: Schema.optional(TogaiDateTime),
   lastActivatedAt: Schema.optional(TogaiDateTime),
   updatedAt: Schema.optional(TogaiDateTime),

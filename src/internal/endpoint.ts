@@ -88,6 +88,13 @@ export type AnyEndpoint = Endpoint<any, any, any, TaggedStatus>
 export type Success<E> = E extends Endpoint<infer A, infer _B, infer _Q, infer _S> ? A : never
 
 const encodeOptions = { errors: "all", onExcessProperty: "error" } as const
+
+const withoutUndefined = (query: unknown): unknown => {
+  if (typeof query !== "object" || query === null || Array.isArray(query)) return query
+  const defined: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) defined[key] = value
+  return defined
+}
 const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
 
 /** Builds an endpoint from its definition: the path, query and body encoders and the answer decoders, once. */
@@ -103,7 +110,7 @@ export const endpoint = <const D extends Definition>(
     Object.fromEntries(
       Object.entries(definition.query).map((
         [option, [wireName, schema]],
-      ) => [option, Schema.optional(schema).pipe(Schema.fromKey(wireName))]),
+      ) => [option, Schema.optionalWith(schema, { exact: true }).pipe(Schema.fromKey(wireName))]),
     ),
   )
   const decoders = new Map<number, ((json: unknown) => Either.Either<unknown, ParseResult.ParseError>) | undefined>()
@@ -121,12 +128,10 @@ export const endpoint = <const D extends Definition>(
       unknown,
       TaggedStatus
     >["encodePath"],
-    encodeQuery: Schema.encodeUnknownEither(querySchema, encodeOptions) as Endpoint<
-      unknown,
-      unknown,
-      unknown,
-      TaggedStatus
-    >["encodeQuery"],
+    // An option given as `undefined` is an option not given: it is dropped before encoding.
+    encodeQuery: ((encode) => (query: unknown) => encode(withoutUndefined(query)))(
+      Schema.encodeUnknownEither(querySchema, encodeOptions),
+    ) as Endpoint<unknown, unknown, unknown, TaggedStatus>["encodeQuery"],
     encodeBody: definition.body === undefined ? undefined : Schema.encodeUnknownEither(definition.body, encodeOptions),
     decoders,
     spanName: `Togai.${definition.operation}`,

@@ -665,7 +665,7 @@ export const getSingleEvent = /* @__PURE__ */ endpoint({
   group: "Events",
   method: "GET",
   path: "/events/{event_id}",
-  pathParameters: { event_id: 50 },
+  pathParameters: { event_id: 255 },
   query: {},
   body: undefined,
   success: { 200: Events.GetEventResponse },

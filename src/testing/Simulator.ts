@@ -2,36 +2,32 @@
  * A stateful Togai, in process, to test billing workflows without an
  * account, a network or hand-written mocks.
  *
- * The simulator keeps customers, their accounts, aliases and pricing
- * schedules, and answers the eight account operations as Togai's contract
- * says (201 on create, 400 with a message naming what was wrong, 404 for an
- * unknown customer or account, 401 and 403 for credentials). It can be told
- * to misbehave per operation or for every request: 429 with `Retry-After`,
- * 5xx, added latency, a dropped connection, a malformed body. Every request
- * is logged, credentials redacted, for assertions.
+ * The simulator runs the whole billing loop of Togai's contract, all 38
+ * operations with state: event schemas and their versions, usage meters
+ * with JSON-logic `filters` and `computation` (evaluated with
+ * `json-logic-js`), price plans with tiered rate cards, customers and their
+ * accounts, aliases and pricing schedules, ingestion (validated against the
+ * event's schema, de-duplicated by `id`, metered by every active meter
+ * whose filters accept it), the event log with each event's ingestion
+ * status and pipeline info, and metrics (EVENTS, USAGE, REVENUE by day,
+ * week or month) computed from what was ingested. It answers as the
+ * contract says (201 on create, 202 and 207 on ingestion, 400 with a message
+ * naming what was wrong, 404 for unknown names and ids, 401 and 403 for
+ * credentials), can enforce Togai's request quotas (`quota`), and can be
+ * told to misbehave per operation or for every request: 429 with
+ * `Retry-After`, 5xx, added latency, a dropped connection, a malformed body.
+ * Every request is logged, credentials redacted, for assertions.
  *
  * One web-standard handler, `(Request) => Promise<Response>`, is served two
- * ways: in process, as a `fetch` behind `FetchHttpClient` (no socket; works
- * on every runtime, edge included), and on a real port of 127.0.0.1 for
- * end-to-end tests and demos.
+ * ways: in process, as the `fetch` behind the same `FetchHttpClient` that
+ * `Togai.layer` provides (no socket; works on every runtime, edge
+ * included), and on a real port of 127.0.0.1 for end-to-end tests and
+ * demos. Either way the client sends through its one production path.
  *
- * Behaviour the contract leaves open, as the simulator decides it:
- * - account ids and active aliases are unique across all customers (events
- *   are ingested by account id or alias alone);
- * - removed aliases stay on the account as `ARCHIVED` (as the spec's
- *   examples show) and count towards the 10 an account may hold; adding an
- *   archived alias again makes it `ACTIVE`; removing an alias that is not
- *   active is a 400;
- * - an unknown price plan is a 404 (seed price plans with `pricePlans`);
- * - `associatePricePlan` without `effectiveFrom` starts today (UTC) and,
- *   as the spec says, `effectiveFrom` is accepted only once the account has
- *   a price plan; a schedule without `effectiveUntil` ends at
- *   `9999-01-01T00:00:00Z`; a new association cuts the schedules it
- *   overlaps, so the previous plan ends where the new one starts (and
- *   resumes after `effectiveUntil`);
- * - pages hold 10 accounts unless `pageSize` says otherwise, sorted by id,
- *   and `nextToken` is an opaque base64 cursor; deleted accounts are gone
- *   (404).
+ * Every decision the simulator makes where the contract is silent (status
+ * lifecycles, versions, tier boundaries, which plan prices a day, how
+ * events are matched and metered, metric buckets) is listed in
+ * `src/testing/internal/state.ts` and in README's simulator section.
  *
  * @example
  * ```ts
@@ -59,6 +55,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Auth from "../Auth.ts"
 import type { Account, RateCard } from "../Schemas/Common.ts"
+import type * as Schemas from "../Schemas/mod.ts"
 import * as TogaiConfig from "../TogaiConfig.ts"
 import { type ActiveFault, dropError, type HandlerContext, isDropped, makeHandler } from "./internal/handler.ts"
 import { State } from "./internal/state.ts"
@@ -124,8 +121,8 @@ export interface AccountSeed {
 }
 
 /**
- * A customer to seed (the Customers operations are not simulated yet), with
- * its accounts if any.
+ * A customer to seed, as `createCustomer` would create it (checked the same way),
+ * with its accounts if any.
  *
  * @since 0.1.0
  */
@@ -134,8 +131,43 @@ export interface CustomerSeed {
   readonly id: string
   /** Name of the customer; the id when absent. */
   readonly name?: string | undefined
+  /** Primary email of the customer; `billing@example.com` when absent. */
+  readonly primaryEmail?: string | undefined
+  /** Billing address (50 to 1,000 characters); a placeholder when absent. */
+  readonly billingAddress?: string | undefined
   /** Accounts the customer starts with. */
   readonly accounts?: ReadonlyArray<AccountSeed> | undefined
+}
+
+/**
+ * A price plan to seed, ACTIVE from the start, checked as `createPricePlan`
+ * checks a request: by name alone it is monthly from the 1st with an empty
+ * usage rate card.
+ *
+ * @since 0.2.0
+ */
+export interface PricePlanSeed {
+  /** Name of the price plan. */
+  readonly name: string
+  /** Description of the price plan. */
+  readonly description?: string | undefined
+  /** The pricing cycle; monthly from the 1st when absent. */
+  readonly pricingCycle?: Schemas.PricingCycle | undefined
+  /** The rate card; an empty usage rate card when absent. */
+  readonly rateCard?: Schemas.RateCard | undefined
+}
+
+/**
+ * A window of time for the simulator's usage and revenue figures: from
+ * (inclusive) until (exclusive); unbounded on a side that is absent.
+ *
+ * @since 0.2.0
+ */
+export interface TimeWindow {
+  /** The first instant counted. */
+  readonly from?: Date | undefined
+  /** The first instant no longer counted. */
+  readonly until?: Date | undefined
 }
 
 /**
@@ -167,10 +199,27 @@ export interface Options {
   /** The customers (and their accounts) the simulator starts with. */
   readonly customers?: ReadonlyArray<CustomerSeed> | undefined
   /** The names of the price plans accounts can be associated with. */
-  readonly pricePlans?: ReadonlyArray<string> | undefined
+  readonly pricePlans?: ReadonlyArray<string | PricePlanSeed> | undefined
   /** The simulator's clock, for associations without `effectiveFrom`; the system clock when absent. */
   readonly now?: (() => Date) | undefined
+  /**
+   * Togai's request quotas, in requests a second: past them a request is
+   * answered 429 with `Retry-After` (whole seconds until a request would
+   * fit). Each class (ingestion, the rest) is a token bucket: a burst of up
+   * to the quota, refilled at the quota per second.
+   * Off when absent; Togai's documented defaults are `{ ingest: 50, other:
+   * 10 }` ({@link togaiQuota}).
+   */
+  readonly quota?: { readonly ingest?: number | undefined; readonly other?: number | undefined } | undefined
 }
+
+/**
+ * Togai's documented request quotas (docs.togai.com, "Quotas and limits"):
+ * 50 requests a second for event ingestion, 10 for every other API.
+ *
+ * @since 0.2.0
+ */
+export const togaiQuota: { readonly ingest: number; readonly other: number } = { ingest: 50, other: 10 }
 
 /**
  * A way for the simulator to misbehave.
@@ -292,7 +341,13 @@ export interface TogaiSimulator {
   /** Adds a customer (and its accounts). */
   readonly addCustomer: (customer: CustomerSeed) => void
   /** Makes a price plan known. */
-  readonly addPricePlan: (name: string) => void
+  readonly addPricePlan: (plan: string | PricePlanSeed) => void
+  /** Every event ingested so far, in time order, as `getSingleEvent` answers each (wire form). */
+  readonly events: () => ReadonlyArray<Schemas.EventWithStatusAndEventPipelineInfoEncoded>
+  /** The units an account's events metered on a usage meter, within a window. */
+  readonly usage: (accountId: string, usageMeterName: string, window?: TimeWindow) => number
+  /** What an account's events earn (on one usage meter, or all), within a window, as REVENUE metrics count it. */
+  readonly revenue: (accountId: string, usageMeterName?: string, window?: TimeWindow) => number
   /** A customer's accounts, as `getAccount` would answer them. */
   readonly accounts: (customerId: string) => ReadonlyArray<Account>
   /** One account, or `undefined`. */
@@ -357,13 +412,21 @@ const isoDateTime = (millis: number): string => new Date(millis).toISOString().r
 export const make = (options: Options = {}): TogaiSimulator => {
   const now = options.now
   const state = new State(now === undefined ? () => Date.now() : () => now().getTime())
-  for (const name of options.pricePlans ?? []) state.addPricePlan(name)
+  const addPricePlan = (plan: string | PricePlanSeed) =>
+    typeof plan === "string" ? state.addPricePlan(plan) : state.addPricePlan(plan.name, plan)
+  for (const plan of options.pricePlans ?? []) addPricePlan(plan)
   for (const customer of options.customers ?? []) state.addCustomer(customer)
   const token = options.token ?? defaultToken
   const context: HandlerContext = {
     state,
     credentials: { token, limitedTokens: options.limitedTokens ?? [] },
     faults: [],
+    quota: options.quota === undefined ? undefined : {
+      ingest: options.quota.ingest ?? togaiQuota.ingest,
+      other: options.quota.other ?? togaiQuota.other,
+      now: now === undefined ? () => Date.now() : () => now().getTime(),
+      buckets: new Map(),
+    },
     log: [],
   }
   const handle = makeHandler(context)
@@ -409,7 +472,12 @@ export const make = (options: Options = {}): TogaiSimulator => {
       context.log.length = 0
     },
     addCustomer: (customer) => state.addCustomer(customer),
-    addPricePlan: (name) => state.addPricePlan(name),
+    addPricePlan,
+    events: () => state.eventsOf(),
+    usage: (accountId, usageMeterName, window = {}) =>
+      state.usageOf(accountId, usageMeterName, { from: window.from?.getTime(), until: window.until?.getTime() }),
+    revenue: (accountId, usageMeterName, window = {}) =>
+      state.revenueOf(accountId, usageMeterName, { from: window.from?.getTime(), until: window.until?.getTime() }),
     accounts: (customerId) => state.accountsOf(customerId),
     account: (customerId, accountId) => state.findAccount(customerId, accountId),
     pricingSchedules: (customerId, accountId) =>

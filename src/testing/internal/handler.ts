@@ -36,10 +36,12 @@ export const isDropped = (response: Response): boolean => droppedResponses.has(r
 export const dropError = (): TypeError => new TypeError(`error sending request: ${dropMessage}`)
 
 const json = (answer: Answer, headers: Record<string, string> = {}): Response =>
-  new Response(JSON.stringify(answer.body), {
-    status: answer.status,
-    headers: { "content-type": "application/json", ...headers },
-  })
+  answer.body === undefined
+    ? new Response(null, { status: answer.status, headers })
+    : new Response(JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { "content-type": "application/json", ...headers },
+    })
 
 const fail = (status: number, message: string, headers: Record<string, string> = {}): Response =>
   json({ status, body: { message } }, headers)
@@ -146,6 +148,38 @@ export interface HandlerContext {
   readonly credentials: Credentials
   readonly faults: Array<PendingFault>
   readonly log: Array<LoggedRequest>
+  /** Togai's request quotas, per second, when the simulator enforces them. */
+  readonly quota?: Quota | undefined
+}
+
+/**
+ * Requests a second the simulator lets through, ingestion apart from the
+ * rest, as a token bucket per class (as API gateways throttle): a burst of
+ * up to the quota, refilled at the quota per second.
+ */
+export interface Quota {
+  readonly ingest: number
+  readonly other: number
+  /** The clock the buckets refill on. */
+  readonly now: () => number
+  /** Per class: the tokens left and when they were counted. */
+  readonly buckets: Map<"ingest" | "other", { tokens: number; at: number }>
+}
+
+/** Whether a request fits the quota of its class; if not, how many seconds until it would (Retry-After). */
+const overQuota = (quota: Quota, operation: OperationName | undefined): number | undefined => {
+  const kind = operation === "ingest" || operation === "ingestBatch" ? "ingest" : "other"
+  const perSecond = kind === "ingest" ? quota.ingest : quota.other
+  const now = quota.now()
+  const bucket = quota.buckets.get(kind) ?? { tokens: perSecond, at: now }
+  bucket.tokens = Math.min(perSecond, bucket.tokens + (Math.max(0, now - bucket.at) * perSecond) / 1000)
+  bucket.at = now
+  quota.buckets.set(kind, bucket)
+  if (bucket.tokens >= 1) {
+    bucket.tokens -= 1
+    return undefined
+  }
+  return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond))
 }
 
 const presentedSecret = (headers: Headers): string | undefined => {
@@ -196,12 +230,14 @@ const takeFaults = (
 
 const hasBody: ReadonlySet<OperationName> = new Set(operations.filter((operation) => all[operation].body !== undefined))
 
-/** Every operation is a method of the state named by its operationId. */
-const dispatch = (state: State, operation: OperationName, input: OperationInput): Answer => {
-  const handler: unknown = (state as unknown as Record<string, unknown>)[operation]
-  if (typeof handler !== "function") return { status: 501, body: { message: `${operation} is not simulated yet` } }
-  return (handler as (this: State, input: OperationInput) => Answer).call(state, input)
-}
+/** Every operation is a method of the state named by its operationId: a compile-time check that none is missing. */
+const handlers: { readonly [K in OperationName]: (state: State, input: OperationInput) => Answer } = /* @__PURE__ */
+  Object.fromEntries(
+    operations.map((operation) => [operation, (state: State, input: OperationInput) => state[operation](input)]),
+  ) as { readonly [K in OperationName]: (state: State, input: OperationInput) => Answer }
+
+const dispatch = (state: State, operation: OperationName, input: OperationInput): Answer =>
+  handlers[operation](state, input)
 
 /** Answers a request that passed the faults: credentials, then the operation. */
 const process = (context: HandlerContext, request: Request, routed: Routed, bodyText: string): Response => {
@@ -246,6 +282,12 @@ export const makeHandler = (context: HandlerContext) => async (request: Request)
     if (index >= 0) context.log[index] = { ...entry, outcome, status }
   }
 
+  const wait = context.quota === undefined ? undefined : overQuota(context.quota, operation)
+  if (wait !== undefined) {
+    const limited = fail(429, "Too many requests: over the simulated Togai quota", { "retry-after": String(wait) })
+    record("answered", 429)
+    return limited
+  }
   const { delay, fault } = takeFaults(context.faults, operation)
   if (delay > 0) {
     try {
