@@ -272,10 +272,28 @@ export const getSingleEvent = (
   execute(endpoints.getSingleEvent, { path: { event_id: eventId } })
 
 // ---------------------------------------------------------------------------------------------------------------
-// Ingestion helpers: ingestAll, ingestStream and event.
-//
-// PENDING: they are being written in src/internal/ingestion.ts (batching events into requests of at most
-// 100, and building an event). That file did not exist when this module was written; once it exports them,
-// re-export them here with this line:
-//
-// export { event, ingestAll, ingestStream } from "./internal/ingestion.ts"
+// Ingestion at Togai's quota: batching, pacing, safe retries and the bookkeeping of what was acknowledged
+// (src/internal/ingestion.ts), and the event constructor.
+
+export {
+  event,
+  IngestionIncomplete,
+  ingestAll,
+  ingestStream,
+  noProgress,
+} from "./internal/ingestion.ts"
+export type {
+  AttributeValue,
+  BatchResult,
+  EventInput,
+  IngestAll,
+  IngestAllOptions,
+  IngestBatchError,
+  IngestionProgress,
+  IngestionSummary,
+  IngestOptions,
+  IngestStream,
+  InvalidEvent,
+  RejectedByTogai,
+  Rejection,
+} from "./internal/ingestion.ts"

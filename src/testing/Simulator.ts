@@ -424,7 +424,8 @@ export const make = (options: Options = {}): TogaiSimulator => {
     quota: options.quota === undefined ? undefined : {
       ingest: options.quota.ingest ?? togaiQuota.ingest,
       other: options.quota.other ?? togaiQuota.other,
-      now: now === undefined ? () => Date.now() : () => now().getTime(),
+      // Quotas count requests in real time, whatever the simulator's business clock (`now`) says.
+      now: () => Date.now(),
       buckets: new Map(),
     },
     log: [],
