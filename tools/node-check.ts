@@ -3,14 +3,15 @@
  * serves it to npm users (compiled to JavaScript with declarations).
  *
  * 1. Copies `mod.ts` and `src/` to `dist/node-check/package/` and compiles
- *    `mod.ts` (the "." entry point) and every module it imports with
+ *    every entry point of deno.json's `exports` and every module they import with
  *    TypeScript (`tsc`, the version pinned in deno.json) to ESM
  *    `.js` + `.d.ts`; relative `.ts` imports are rewritten to `.js`
  *    (`rewriteRelativeImportExtensions`); `effect/...` and
  *    `@effect/platform/...` resolve from a `node_modules` that npm installs
  *    there, at the versions deno.json pins.
- * 2. Runs `tools/node/smoke.mjs` under `node`: an account workflow over real
- *    HTTP against a server it starts on 127.0.0.1, through `Togai.layer`
+ * 2. Runs `tools/node/smoke.mjs` under `node`: one call of every module over
+ *    real HTTP against the Togai simulator served with `node:http` on
+ *    127.0.0.1 (`@effect-togai/client/testing`), through `Togai.layer`
  *    (`FetchHttpClient`).
  * 3. Type-checks `tools/node/consumer.ts` against the emitted declarations
  *    with `tsc`, as a Node user's editor would.
@@ -38,35 +39,61 @@ await Deno.mkdir(new URL("consumer/", work), { recursive: true })
 await Deno.copyFile(new URL("tools/node/smoke.mjs", root), new URL("smoke.mjs", work))
 await Deno.copyFile(new URL("tools/node/consumer.ts", root), new URL("consumer/consumer.ts", work))
 
-// The package as npm users get it: named as on JSR, ESM, its entry point compiled.
+// The package as npm users get it: named as on JSR, ESM, every entry point of deno.json compiled.
+const denoJson: { exports: Record<string, string> } = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)))
+const entryPoints = Object.entries(denoJson.exports)
+const compiled = (source: string) => source.replace(/^\.\//, "./dist/").replace(/\.ts$/, "")
 await installPinned(work, {
   name: "@effect-togai/client",
   private: true,
   type: "module",
-  exports: { ".": { types: "./dist/mod.d.ts", default: "./dist/mod.js" } },
-}, { dependencies: ["effect", "@effect/platform"], devDependencies: ["typescript"] })
+  exports: Object.fromEntries(
+    entryPoints.map((
+      [name, source],
+    ) => [name, { types: `${compiled(source)}.d.ts`, default: `${compiled(source)}.js` }]),
+  ),
+}, {
+  dependencies: ["effect", "@effect/platform", "json-logic-js"],
+  devDependencies: ["typescript", "@types/node"],
+})
 const compilerOptions = {
   target: "ES2022",
   module: "NodeNext",
   moduleResolution: "NodeNext",
-  lib: ["ES2022", "DOM", "DOM.Iterable"],
+  lib: ["ES2022", "DOM", "DOM.Iterable", "ESNext.Disposable"],
   strict: true,
   skipLibCheck: true,
   types: [],
 }
+// The simulator's loopback server picks Deno.serve on Deno and node:http elsewhere; for tsc, Deno is a global that
+// may be there (the simulator checks `typeof Deno` before it uses it).
+await Deno.writeTextFile(
+  new URL("package/deno-global.d.ts", work),
+  `declare const Deno: {
+  readonly serve: (
+    options: { hostname: string; port: number; onListen: () => void; onError: (cause: unknown) => Response },
+    handler: (request: Request) => Promise<Response>,
+  ) => { readonly addr: { readonly port: number }; readonly shutdown: () => Promise<void> }
+}
+`,
+)
 await Deno.writeTextFile(
   new URL("tsconfig.json", work),
   JSON.stringify({
     compilerOptions: {
       ...compilerOptions,
       rootDir: "package",
+      types: ["node"],
+      // The simulator's own typing of json-logic-js (Deno reads it through a @ts-types comment); node resolves the
+      // package itself from node_modules at run time.
+      paths: { "json-logic-js": ["./package/src/testing/internal/json-logic-js.d.ts"] },
       outDir: "dist",
       declaration: true,
       allowImportingTsExtensions: true,
       rewriteRelativeImportExtensions: true,
     },
-    // The "." entry point and what it imports. ("./testing", the simulator, is Deno-and-node:http code, not checked here.)
-    files: ["package/mod.ts"],
+    // Every entry point and what it imports.
+    files: ["package/deno-global.d.ts", ...entryPoints.map(([, source]) => `package/${source.replace(/^\.\//, "")}`)],
   }),
 )
 await Deno.writeTextFile(
@@ -84,7 +111,7 @@ await step("node-check: tsc: compile mod.ts and src/ to ESM with declarations", 
   "-p",
   "tsconfig.json",
 ], work)
-await step("node-check: node: account workflow over HTTP on 127.0.0.1", "node", ["smoke.mjs"], work)
+await step("node-check: node: one call of every module against the simulator on 127.0.0.1", "node", ["smoke.mjs"], work)
 await step("node-check: tsc: type-check a consumer against the declarations", "node", [
   "../node_modules/typescript/bin/tsc",
   "-p",

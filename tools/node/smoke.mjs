@@ -1,107 +1,122 @@
-// Run by `deno task node-check` under Node, next to the compiled package: an account workflow over real HTTP,
-// against a small Togai stand-in on 127.0.0.1, through the package's public entry point and `Togai.layer`
-// (FetchHttpClient). Any failed assertion exits non-zero.
+// Run by `deno task node-check` under Node, next to the compiled package: one call of every module of the
+// package, over real HTTP, against the Togai simulator (`@effect-togai/client/testing`) served with node:http on
+// 127.0.0.1, through the package's entry points and `Togai.layer` (FetchHttpClient). Any failed assertion exits
+// non-zero.
 import assert from "node:assert/strict"
-import { createServer } from "node:http"
-import * as Effect from "effect/Effect"
 import * as Chunk from "effect/Chunk"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { Accounts, Togai } from "@effect-togai/client"
+import {
+  Accounts,
+  Customers,
+  Events,
+  EventSchemas,
+  Metrics,
+  PricePlans,
+  Retry,
+  Schemas,
+  Togai,
+  TogaiError,
+  UsageMeters,
+} from "@effect-togai/client"
+import * as AccountsEntry from "@effect-togai/client/Accounts"
+import { Simulator } from "@effect-togai/client/testing"
 
-const token = "tok_node_smoke"
-/** Accounts of customer-1, by id. */
-const store = new Map()
-const seen = []
-
-const send = (response, status, body) => {
-  response.writeHead(status, { "content-type": "application/json" })
-  response.end(JSON.stringify(body))
-}
-
-const server = createServer((request, response) => {
-  let text = ""
-  request.on("data", (chunk) => (text += chunk))
-  request.on("end", () => {
-    const url = new URL(request.url ?? "/", "http://127.0.0.1")
-    seen.push(`${request.method} ${url.pathname}${url.search}`)
-    if (request.headers.authorization !== `Bearer ${token}`) return send(response, 401, { message: "bad token" })
-    const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent)
-    if (parts[0] !== "customers" || parts[1] !== "customer-1" || parts[2] !== "accounts") {
-      return send(response, 404, { message: "no such customer" })
-    }
-    const id = parts[3]
-    if (id === undefined && request.method === "POST") {
-      const body = JSON.parse(text)
-      const account = {
-        id: body.id,
-        name: body.name,
-        status: "ACTIVE",
-        aliases: (body.aliases ?? []).map((alias) => ({ alias, status: "ACTIVE" })),
-      }
-      store.set(account.id, account)
-      return send(response, 201, account)
-    }
-    if (id === undefined && request.method === "GET") {
-      // One account a page; nextToken is the index of the next one.
-      const all = [...store.values()]
-      const start = Number(url.searchParams.get("nextToken") ?? "0")
-      const next = start + 1 < all.length ? String(start + 1) : undefined
-      return send(response, 200, { data: all.slice(start, start + 1), nextToken: next, context: { pageSize: 1 } })
-    }
-    const account = store.get(id)
-    if (account === undefined) return send(response, 404, { message: `account ${id} not found` })
-    if (parts[4] === "add_aliases" && request.method === "POST") {
-      for (const alias of JSON.parse(text).aliases) account.aliases.push({ alias, status: "ACTIVE" })
-      return send(response, 200, account)
-    }
-    if (parts[4] === undefined && request.method === "GET") return send(response, 200, account)
-    if (parts[4] === undefined && request.method === "DELETE") {
-      store.delete(id)
-      return send(response, 200, { success: true })
-    }
-    return send(response, 400, { message: "unexpected request" })
-  })
-})
-
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve))
-const address = server.address()
-assert.ok(address !== null && typeof address === "object")
-const TogaiLive = Togai.layer({ token, baseUrl: `http://127.0.0.1:${address.port}`, retry: false })
+const periodStart = DateTime.unsafeMake("2026-11-01T00:00:00Z")
+const simulator = Simulator.make({ now: () => DateTime.toDate(periodStart) })
+const server = await simulator.listen()
+const TogaiLive = Togai.layer({ token: simulator.token, baseUrl: server.url, retry: false })
 
 const program = Effect.gen(function* () {
-  const created = yield* Accounts.createAccount("customer-1", { id: "acc/1", name: "Primary", aliases: ["acme_1"] })
-  yield* Accounts.createAccount("customer-1", { id: "acc-2", name: "Secondary" })
-  yield* Accounts.addAliases("customer-1", created.id, { aliases: ["acme_2"] })
-  const fetched = yield* Accounts.getAccount("customer-1", created.id)
-  const all = yield* Stream.runCollect(Accounts.stream("customer-1", { pageSize: 1 }))
-  const missing = yield* Accounts.getAccount("customer-1", "nope").pipe(
+  yield* EventSchemas.createEventSchema({ name: "ride", attributes: [{ name: "distance" }], dimensions: [] })
+  const schema = yield* EventSchemas.activateEventSchema("ride")
+  yield* UsageMeters.createUsageMeter("ride", {
+    name: "distance",
+    type: "COUNTER",
+    aggregation: "SUM",
+    computation: { var: "attributes.distance" },
+  })
+  const meter = yield* UsageMeters.activateUsageMeter("ride", "distance")
+  yield* PricePlans.createPricePlan({
+    name: "Rides",
+    pricingCycle: {
+      interval: "MONTHLY",
+      startType: "STATIC",
+      startOffset: { dayOffset: "1", monthOffset: "NIL" },
+      gracePeriod: 0,
+    },
+    rateCard: {
+      type: "USAGE",
+      usageConfig: {
+        distance: {
+          name: "Distance",
+          rateStrategy: "PER_UNIT",
+          slabStrategy: "TIER",
+          slabs: [{ order: 1, startAfter: 0, rate: 2 }],
+        },
+      },
+    },
+  })
+  const plan = yield* PricePlans.activatePricePlan("Rides")
+  yield* Customers.createCustomer({
+    id: "customer/1",
+    name: "ACME Mobility",
+    primaryEmail: "billing@acme.example",
+    billingAddress: "201 Boulevard, Suite 400, Seattle, WA 98101, United States",
+    account: { id: "ACC1", name: "Primary" },
+  })
+  yield* Accounts.associatePricePlan("customer/1", "ACC1", { pricePlanName: "Rides" })
+  const account = yield* AccountsEntry.getAccount("customer/1", "ACC1")
+  const customers = yield* Stream.runCollect(Customers.stream({ pageSize: 1 }))
+  const batch = yield* Events.ingestBatch({
+    events: [1, 2, 3].map((n) =>
+      Events.event({
+        id: `ride-${n}`,
+        eventName: "ride",
+        accountId: "ACC1",
+        eventTimestamp: periodStart,
+        attributes: { distance: n },
+      })
+    ),
+  })
+  const listed = yield* Events.getEvents({ accountId: "ACC1" })
+  const metrics = yield* Metrics.getMetrics({
+    startTime: periodStart,
+    endTime: DateTime.add(periodStart, { days: 1 }),
+    metricQueries: [{ id: "revenue", name: "REVENUE", aggregationPeriod: "DAY" }],
+  })
+  const missing = yield* Customers.getCustomer("nobody").pipe(
     Effect.map(() => "found"),
-    Effect.catchTag("NotFound", (error) => Effect.succeed(`NotFound ${error.status}: ${error.serverMessage}`)),
+    Effect.catchTag("NotFound", (error) => Effect.succeed(`NotFound ${error.status}`)),
   )
-  const deleted = yield* Accounts.deleteAccount("customer-1", "acc-2")
-  const invalid = yield* Accounts.createAccount("customer-1", { id: "x", name: "ab" }).pipe(
+  const invalid = yield* Accounts.createAccount("customer/1", { id: "x", name: "ab" }).pipe(
     Effect.flip,
     Effect.map((error) => error._tag),
   )
-  return { fetched, ids: Chunk.toReadonlyArray(all).map((account) => account.id), missing, deleted, invalid }
+  return { schema, meter, plan, account, customers, batch, listed, metrics, missing, invalid }
 })
 
 try {
   const result = await Effect.runPromise(program.pipe(Effect.provide(TogaiLive)))
-  assert.deepEqual(result.fetched, {
-    id: "acc/1",
-    name: "Primary",
-    status: "ACTIVE",
-    aliases: [{ alias: "acme_1", status: "ACTIVE" }, { alias: "acme_2", status: "ACTIVE" }],
-  })
-  assert.deepEqual(result.ids, ["acc/1", "acc-2"])
-  assert.equal(result.missing, "NotFound 404: account nope not found")
-  assert.deepEqual(result.deleted, { success: true })
+  assert.equal(result.schema.status, "ACTIVE")
+  assert.equal(result.meter.status, "ACTIVE")
+  assert.equal(result.plan.status, "ACTIVE")
+  assert.deepEqual(result.account, { id: "ACC1", name: "Primary", status: "ACTIVE", aliases: [] })
+  assert.deepEqual(Chunk.toReadonlyArray(result.customers).map((customer) => customer.id), ["customer/1"])
+  assert.equal(result.batch.status, 202)
+  assert.equal(result.listed.events.length, 3)
+  assert.ok(DateTime.isDateTime(result.listed.events[0].eventPayload.eventTimestamp))
+  assert.deepEqual(result.metrics.results[0].data[0].metricValues, [12])
+  assert.equal(result.missing, "NotFound 404")
   assert.equal(result.invalid, "InvalidRequest")
-  // The id "acc/1" travelled as one percent-encoded segment.
-  assert.ok(seen.includes("POST /customers/customer-1/accounts/acc%2F1/add_aliases"), seen.join("\n"))
-  assert.ok(seen.includes("GET /customers/customer-1/accounts?nextToken=1&pageSize=1"), seen.join("\n"))
-  console.log(`node smoke: ok on Node ${process.version} (${seen.length} requests)`)
+  assert.deepEqual(Schema.decodeUnknownSync(Schemas.Account)(result.account), result.account)
+  assert.ok(Retry.isRetryable(new TogaiError.RateLimited({ operation: "getAccount", status: 429 })))
+  const log = simulator.requests()
+  // The id "customer/1" travelled as one percent-encoded segment.
+  assert.ok(log.some((request) => request.path === "/customers/customer%2F1/accounts/ACC1"), JSON.stringify(log))
+  console.log(`node smoke: ok on Node ${process.version} (${log.length} requests to the simulator over node:http)`)
 } finally {
-  server.close()
+  await server.close()
 }
