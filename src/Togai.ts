@@ -14,28 +14,23 @@
  * @module
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as ConfigError from "effect/ConfigError"
-import type * as Duration from "effect/Duration"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import * as Auth from "./Auth.ts"
 import * as FetchClient from "./FetchClient.ts"
 import * as TogaiConfig from "./TogaiConfig.ts"
+import type { ConfigurationError } from "./TogaiError.ts"
 
 /**
- * What {@link layer} needs: a bearer token, and optionally other settings.
+ * What {@link layer} needs: a bearer token, and optionally any setting of
+ * `TogaiConfig` (base URL, timeout, retries, the answer size cap, the
+ * empty-page guard, trace headers); what is left out keeps its default.
  *
  * @since 0.1.0
  */
-export interface Options {
+export interface Options extends TogaiConfig.SettingsInput {
   /** The API token, sent as `Authorization: Bearer <token>`; kept `Redacted`. */
   readonly token: string | Redacted.Redacted<string>
-  /** The base URL; Togai's sandbox when absent. */
-  readonly baseUrl?: string | undefined
-  /** The limit for one request; 60 s when absent. */
-  readonly timeout?: Duration.DurationInput | undefined
-  /** Changes to the retry policy; `false` turns retries off. */
-  readonly retry?: TogaiConfig.RetryPolicyInput | false | undefined
 }
 
 /**
@@ -65,18 +60,33 @@ export type Requirements = Auth.Auth | HttpClient.HttpClient
 export const layer = (options: Options): Layer.Layer<Auth.Auth | TogaiConfig.TogaiConfig | HttpClient.HttpClient> =>
   Layer.mergeAll(
     Auth.bearer(options.token),
-    TogaiConfig.layer({ baseUrl: options.baseUrl, timeout: options.timeout, retry: options.retry }),
+    TogaiConfig.layer(options),
     FetchClient.layer,
   )
 
 /**
  * Everything an operation needs, from configuration: `TOGAI_API_TOKEN`
- * (required, kept `Redacted`) and `TOGAI_BASE_URL` (optional).
+ * (required, kept `Redacted`) and `TOGAI_BASE_URL` (optional). A token
+ * that is not set, or a base URL that is not an `https://` URL, fails the
+ * layer as it is built with a `ConfigurationError` naming the setting, the
+ * variable and what a valid value looks like.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { Accounts, Togai } from "@effect-togai/client"
+ *
+ * const main = Accounts.getAccount("customer-1", "ACC00001").pipe(
+ *   Effect.provide(Togai.layerConfig),
+ *   // "The Togai client is misconfigured: token (TOGAI_API_TOKEN) is not set. A valid value looks like ..."
+ *   Effect.catchTag("ConfigurationError", (error) => Effect.logError(error.message)),
+ * )
+ * ```
  *
  * @since 0.1.0
  */
 export const layerConfig: Layer.Layer<
   Auth.Auth | TogaiConfig.TogaiConfig | HttpClient.HttpClient,
-  ConfigError.ConfigError
+  ConfigurationError
 > = Layer
   .mergeAll(Auth.layerConfig, TogaiConfig.layerConfig, FetchClient.layer)

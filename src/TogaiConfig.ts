@@ -22,12 +22,13 @@
  * @module
  */
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
+import { ConfigurationError } from "./TogaiError.ts"
 
 /**
  * How the client retries a failed request on its own. See `Retry` for which
@@ -248,17 +249,100 @@ export const productionUrl: string = "https://api.togai.com"
 export const layer = (input: SettingsInput): Layer.Layer<TogaiConfig> =>
   Layer.succeed(TogaiConfig, mergeSettings(defaultSettings, input))
 
+const baseUrlExample = "https://api.togai.com (or https://sandbox-api.togai.com)"
+
+/**
+ * What is wrong with settings, if anything: a base URL that is not an
+ * `https://` or `http://` URL (`api.togai.com`, `localhost:8080`), or has a
+ * query or a fragment; a `maxResponseBytes` that is not a positive number;
+ * a `maxEmptyPages` that is not a number from 0. Every operation checks its
+ * settings so before it sends anything, and `layerConfig` when it reads
+ * them, so that misconfiguration fails as `ConfigurationError` (never
+ * retried), not as a network error. The error never repeats the value: a
+ * secret pasted in the wrong place stays out of it.
+ *
+ * @example
+ * ```ts
+ * import { TogaiConfig } from "@effect-togai/client"
+ *
+ * const problem = TogaiConfig.validate(TogaiConfig.mergeSettings(TogaiConfig.defaultSettings, { baseUrl: "api.togai.com" }))
+ * // problem?.message: "The Togai client is misconfigured: baseUrl (TOGAI_BASE_URL) is not an https:// or http:// URL ..."
+ * ```
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validate = (settings: Settings): ConfigurationError | undefined => {
+  let url: URL | undefined
+  try {
+    url = new URL(settings.baseUrl)
+  } catch {
+    url = undefined
+  }
+  const baseUrlIssue = url === undefined || (url.protocol !== "https:" && url.protocol !== "http:") || url.host === ""
+    ? "is not an https:// or http:// URL (it must start with https:// or http://, then the host)"
+    : url.search !== "" || url.hash !== ""
+    ? "has a query or a fragment, which no path can follow"
+    : undefined
+  if (baseUrlIssue !== undefined) {
+    return new ConfigurationError({
+      setting: "baseUrl",
+      variable: "TOGAI_BASE_URL",
+      issue: baseUrlIssue,
+      example: baseUrlExample,
+    })
+  }
+  if (!(settings.maxResponseBytes > 0)) {
+    return new ConfigurationError({
+      setting: "maxResponseBytes",
+      issue: "is not a positive number of bytes",
+      example: `${defaultSettings.maxResponseBytes} (16 MiB, the default)`,
+    })
+  }
+  if (!(settings.maxEmptyPages >= 0)) {
+    return new ConfigurationError({
+      setting: "maxEmptyPages",
+      issue: "is not a number from 0",
+      example: `${defaultSettings.maxEmptyPages} (the default)`,
+    })
+  }
+  return undefined
+}
+
 /**
  * Settings read from configuration: `TOGAI_BASE_URL` (optional; the
- * sandbox when unset).
+ * sandbox when unset). A value that cannot be read or is not a valid base
+ * URL fails the layer as it is built, with a `ConfigurationError` that
+ * names the variable and shows a valid value.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { Accounts, TogaiConfig } from "@effect-togai/client"
+ *
+ * const account = Accounts.getAccount("customer-1", "ACC00001").pipe(Effect.provide(TogaiConfig.layerConfig))
+ * ```
  *
  * @since 0.1.0
  */
-export const layerConfig: Layer.Layer<TogaiConfig, ConfigError.ConfigError> = Layer.effect(
+export const layerConfig: Layer.Layer<TogaiConfig, ConfigurationError> = Layer.effect(
   TogaiConfig,
-  Effect.map(
-    Config.withDefault(Config.nonEmptyString("TOGAI_BASE_URL"), defaultSettings.baseUrl),
-    (baseUrl) => mergeSettings(defaultSettings, { baseUrl }),
+  Effect.flatMap(
+    Effect.mapError(
+      Config.withDefault(Config.nonEmptyString("TOGAI_BASE_URL"), defaultSettings.baseUrl),
+      (error) =>
+        new ConfigurationError({
+          setting: "baseUrl",
+          variable: "TOGAI_BASE_URL",
+          issue: ConfigError.isMissingDataOnly(error) ? "is not set" : "is empty or could not be read",
+          example: baseUrlExample,
+        }),
+    ),
+    (baseUrl) => {
+      const settings = mergeSettings(defaultSettings, { baseUrl })
+      const problem = validate(settings)
+      return problem === undefined ? Effect.succeed(settings) : Effect.fail(problem)
+    },
   ),
 )
 

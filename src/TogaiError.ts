@@ -573,15 +573,20 @@ const ConfigurationErrorBase: TaggedErrorBase<ConfigurationError, "Configuration
 
 /**
  * A setting of the client is missing or wrong (a base URL without a scheme,
- * no API token): nothing was sent, and retrying cannot help.
+ * no API token): nothing was sent, and retrying cannot help. An operation
+ * fails with it before sending; `Togai.layerConfig` and `Auth.layerConfig`
+ * fail with it as they are built.
  *
  * @since 0.2.0
  * @category errors
  */
 export class ConfigurationError extends ConfigurationErrorBase {
-  /** The setting, as `Togai.layer`'s options name it (`baseUrl`, `token`). */
+  /** The setting, as `Togai.layer`'s options name it (`baseUrl`, `token`, `maxResponseBytes`, `maxEmptyPages`). */
   declare readonly setting: string
-  /** The environment variable `Togai.layerConfig` reads it from (`TOGAI_BASE_URL`, `TOGAI_API_TOKEN`). */
+  /**
+   * The environment variable `Togai.layerConfig` reads it from (`TOGAI_BASE_URL`, `TOGAI_API_TOKEN`); absent for a
+   * setting no variable holds.
+   */
   declare readonly variable?: string | undefined
   /** What is wrong with it (never the secret itself). */
   declare readonly issue: string

@@ -31,17 +31,48 @@ Deno.test("Togai.layerConfig reads TOGAI_API_TOKEN and TOGAI_BASE_URL", async ()
   assert.equal(server.requests[0].rawPath, "/customers/CUST01/accounts/ACC00001", "a trailing slash is dropped")
 })
 
-Deno.test("Togai.layerConfig without TOGAI_API_TOKEN fails with a ConfigError naming it", async () => {
-  const exit = await Effect.runPromiseExit(
-    Accounts.getAccount("CUST01", "ACC00001").pipe(
-      Effect.provide(Togai.layerConfig),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map())),
-    ),
-  )
-  assert.ok(Exit.isFailure(exit))
-  const error = failure(exit)
-  assert.equal(error._tag, "ConfigError")
-  assert.match(String(error), /TOGAI_API_TOKEN/)
+Deno.test("Togai.layerConfig without TOGAI_API_TOKEN fails with a ConfigurationError naming the setting, the variable and a valid value", async () => {
+  const cases: ReadonlyArray<readonly [string, Map<string, string>, RegExp]> = [
+    ["not set", new Map(), /token \(TOGAI_API_TOKEN\) is not set/],
+    ["empty", new Map([["TOGAI_API_TOKEN", ""]]), /token \(TOGAI_API_TOKEN\) is empty/],
+    ["with a line break", new Map([["TOGAI_API_TOKEN", "tok_1234\n"]]), /token \(TOGAI_API_TOKEN\) contains/],
+  ]
+  for (const [label, values, issue] of cases) {
+    await using server = startServer(() => json(200, account))
+    const exit = await Effect.runPromiseExit(
+      Accounts.getAccount("CUST01", "ACC00001").pipe(
+        TogaiConfig.withBaseUrl(server.url),
+        Effect.provide(Togai.layerConfig),
+        Effect.withConfigProvider(ConfigProvider.fromMap(values)),
+      ),
+    )
+    assert.ok(Exit.isFailure(exit))
+    const error = failure(exit)
+    assert.equal(error._tag, "ConfigurationError", label)
+    assert.ok(error._tag === "ConfigurationError")
+    assert.equal(error.setting, "token")
+    assert.equal(error.variable, "TOGAI_API_TOKEN")
+    assert.match(error.message, issue)
+    assert.match(error.message, /A valid value looks like the API token from Togai's settings page/)
+    assert.doesNotMatch(error.message, /Missing data|<redacted>/)
+    assert.equal(server.requests.length, 0, "nothing was sent")
+  }
+})
+
+Deno.test("Togai.layerConfig with a TOGAI_BASE_URL that is no https:// URL fails as the layer is built", async () => {
+  for (const baseUrl of ["api.togai.com", "localhost:8080", "ftp://api.togai.com", "https://api.togai.com/?x=1"]) {
+    const provider = ConfigProvider.fromMap(new Map([["TOGAI_API_TOKEN", "tok_from_env"], ["TOGAI_BASE_URL", baseUrl]]))
+    const error = failure(
+      await Effect.runPromiseExit(
+        Effect.void.pipe(Effect.provide(Togai.layerConfig), Effect.withConfigProvider(provider)),
+      ),
+    )
+    assert.equal(error._tag, "ConfigurationError", baseUrl)
+    assert.ok(error._tag === "ConfigurationError")
+    assert.equal(error.setting, "baseUrl")
+    assert.equal(error.variable, "TOGAI_BASE_URL")
+    assert.match(error.message, /A valid value looks like https:\/\/api\.togai\.com/)
+  }
 })
 
 Deno.test("the default base URL is Togai's sandbox, and a Redacted token stays redacted", async () => {

@@ -144,7 +144,8 @@ export const corrections: Readonly<Record<string, FieldOverride>> = {
 export const pathParameterMaxLength: Readonly<Record<string, { readonly maxLength: number; readonly why: string }>> = {
   "getSingleEvent.event_id": {
     maxLength: 255,
-    why: "Event.id allows 255 characters; with the spec's 50, an event ingested with a longer id could never be read back",
+    why:
+      "Event.id allows 255 characters; with the spec's 50, an event ingested with a longer id could never be read back",
   },
 }
 

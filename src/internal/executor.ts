@@ -31,13 +31,13 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Stream from "effect/Stream"
-import { Auth, type Credential } from "../Auth.ts"
+import { Auth, type Credential, validate as validateCredential } from "../Auth.ts"
 import { RateLimit } from "../RateLimit.ts"
 import * as Retry from "../Retry.ts"
-import { type RetryPolicy, type Settings, TogaiConfig } from "../TogaiConfig.ts"
+import { type RetryPolicy, type Settings, TogaiConfig, validate as validateSettings } from "../TogaiConfig.ts"
 import {
   BadRequest,
-  ConfigurationError,
+  type ConfigurationError,
   DecodeError,
   Forbidden,
   InvalidRequest,
@@ -74,24 +74,28 @@ export interface Answered<A> {
 // ---------------------------------------------------------------------------------------------------------------
 // Text that came from a server or the runtime: scrubbed of the secret, then bounded.
 
-/** Characters a token is made of: a short secret is replaced only where it stands alone among them. */
-const tokenCharacters = "A-Za-z0-9_\\-.~+/="
+/**
+ * The characters of a word: a short secret is replaced only where no such
+ * character touches it. Punctuation (`=`, `.`, `:`, quotes) ends a word, so
+ * `api_key=test.` is redacted; a letter does not, so `Transport` stays whole.
+ */
+const wordCharacters = "A-Za-z0-9_\\-"
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")
 
 /**
- * Removes the secret from text that came from a server or the runtime (a
- * server that echoes the request headers, say). A secret of 8 characters or
- * more is replaced wherever it appears; a shorter one (`"t"`, `"test"`, as in
- * tests) only where it stands alone, so that `Transport error` does not read
- * `Transpor<redacted> error`: a short secret inside a longer word is not
- * that secret.
+ * Removes the secret from text that came from a server, the runtime or the
+ * caller's input (a server that echoes the request headers, say). A secret
+ * of 8 characters or more is replaced wherever it appears; a shorter one
+ * (`"t"`, `"test"`, as in tests) only where it stands alone as a word, so
+ * that `Transport error` does not read `Transpor<redacted> error`: a short
+ * secret inside a longer word is not that secret.
  */
 export const scrub = (text: string, credential: Credential): string => {
   const secret = Redacted.value(credential.secret)
   if (secret === "" || !text.includes(secret)) return text
   if (secret.length >= 8) return text.split(secret).join("<redacted>")
-  const alone = new RegExp(`(?<![${tokenCharacters}])${escapeRegExp(secret)}(?![${tokenCharacters}])`, "g")
+  const alone = new RegExp(`(?<![${wordCharacters}])${escapeRegExp(secret)}(?![${wordCharacters}])`, "g")
   return text.replace(alone, "<redacted>")
 }
 
@@ -100,13 +104,17 @@ export const bounded = (text: string, max: number): string => text.length <= max
 
 const serverText = (text: string, credential: Credential, max: number): string => bounded(scrub(text, credential), max)
 
-/** Formats schema issues as `path: message` lines, the path in the caller's terms; at most 10, each bounded. */
-export const formatIssues = (error: ParseResult.ParseError, credential?: Credential): string => {
+/**
+ * Formats schema issues as `path: message` lines, the path in the caller's
+ * terms (`path.customer_id`, `body.aliases.0`; a response's from its root);
+ * at most 10, each scrubbed as a whole (a map key can be the secret as well
+ * as a value), then bounded.
+ */
+export const formatIssues = (error: ParseResult.ParseError, credential: Credential, where?: string): string => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
   const lines = issues.slice(0, 10).map((issue) => {
-    const path = issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")
-    const message = credential === undefined ? issue.message : scrub(issue.message, credential)
-    return bounded(`${path}: ${message}`, 300)
+    const path = [...(where === undefined ? [] : [where]), ...issue.path.map(String)]
+    return serverText(`${path.length === 0 ? "(body)" : path.join(".")}: ${issue.message}`, credential, 300)
   })
   return lines.join("; ") + (issues.length > 10 ? `; and ${issues.length - 10} more` : "")
 }
@@ -116,50 +124,14 @@ export const formatIssues = (error: ParseResult.ParseError, credential?: Credent
 
 const settingsChecked = new WeakMap<Settings, ConfigurationError | null>()
 
+/** `TogaiConfig.validate`, once per settings object (a program has a handful, and sends thousands of calls). */
 const checkSettings = (settings: Settings): ConfigurationError | undefined => {
   let problem = settingsChecked.get(settings)
   if (problem === undefined) {
-    problem = null
-    let url: URL | undefined
-    try {
-      url = new URL(settings.baseUrl)
-    } catch {
-      url = undefined
-    }
-    const issue = url === undefined
-      ? `is not a URL (${JSON.stringify(bounded(settings.baseUrl, 100))})`
-      : url.protocol !== "https:" && url.protocol !== "http:"
-      ? `has the scheme ${url.protocol}, not https: or http:`
-      : url.search !== "" || url.hash !== ""
-      ? "has a query or a fragment, which no path can follow"
-      : undefined
-    if (issue !== undefined) {
-      problem = new ConfigurationError({
-        setting: "baseUrl",
-        variable: "TOGAI_BASE_URL",
-        issue,
-        example: "https://api.togai.com (or https://sandbox-api.togai.com)",
-      })
-    }
+    problem = validateSettings(settings) ?? null
     settingsChecked.set(settings, problem)
   }
   return problem ?? undefined
-}
-
-/** A header value carries visible ASCII only; anything else would fail in `fetch`, after the call began. */
-const checkCredential = (credential: Credential): ConfigurationError | undefined => {
-  const secret = Redacted.value(credential.secret)
-  const issue = secret === ""
-    ? "is empty"
-    : /^[\x21-\x7e]+$/.test(secret)
-    ? undefined
-    : "contains spaces, line breaks or other characters an HTTP header cannot carry"
-  return issue === undefined ? undefined : new ConfigurationError({
-    setting: "token",
-    variable: "TOGAI_API_TOKEN",
-    issue,
-    example: "the API token from Togai's settings page, e.g. togai_1a2b3c... (kept Redacted)",
-  })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -170,15 +142,17 @@ const prepare = <A, B, Q, S extends TaggedStatus>(
   endpoint: Endpoint<A, B, Q, S>,
   input: Input<B, Q>,
   settings: Settings,
+  credential: Credential,
 ): { readonly url: string; readonly body: string | undefined } | InvalidRequest => {
   const problems: Array<string> = []
   try {
     const path = endpoint.encodePath(input.path ?? {})
     const query = endpoint.encodeQuery(input.query ?? {})
     const body = endpoint.encodeBody?.(input.body)
-    if (path._tag === "Left") problems.push(formatIssues(path.left))
-    if (query._tag === "Left") problems.push(formatIssues(query.left))
-    if (body?._tag === "Left") problems.push(formatIssues(body.left))
+    // The caller's input may hold the secret too (pasted in the wrong field): scrubbed like a server's text.
+    if (path._tag === "Left") problems.push(formatIssues(path.left, credential, "path"))
+    if (query._tag === "Left") problems.push(formatIssues(query.left, credential, "query"))
+    if (body?._tag === "Left") problems.push(formatIssues(body.left, credential, "body"))
     if (path._tag === "Left" || query._tag === "Left" || body?._tag === "Left") {
       return new InvalidRequest({ operation: endpoint.operation, issues: problems.join("; ") })
     }
@@ -197,7 +171,11 @@ const prepare = <A, B, Q, S extends TaggedStatus>(
     // A caller's value that throws when read (a getter, a BigInt in a body): still the caller's input.
     return new InvalidRequest({
       operation: endpoint.operation,
-      issues: bounded(`the input could not be encoded: ${cause instanceof Error ? cause.message : String(cause)}`, 300),
+      issues: serverText(
+        `the input could not be encoded: ${cause instanceof Error ? cause.message : String(cause)}`,
+        credential,
+        300,
+      ),
     })
   }
 }
@@ -293,14 +271,16 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): D
   return Duration.millis(Math.max(0, date - nowMillis))
 }
 
-/** The response headers a handler may need; nothing credential-like. */
+/** The response headers a handler may need; nothing credential-like, and no name that holds the secret. */
 const usefulHeader =
   /^(?:retry-after|x-request-id|x-amzn-requestid|x-correlation-id|x-ratelimit-[a-z-]+|ratelimit(?:-[a-z-]+)?)$/
 
 const errorHeaders = (headers: Readonly<Record<string, string>>, credential: Credential): Record<string, string> => {
   const kept: Record<string, string> = {}
   for (const name of Object.keys(headers)) {
-    if (usefulHeader.test(name)) kept[name] = serverText(headers[name], credential, 200)
+    if (usefulHeader.test(name) && scrub(name, credential) === name) {
+      kept[name] = serverText(headers[name], credential, 200)
+    }
   }
   return kept
 }
@@ -382,6 +362,13 @@ const readBody = (
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit) {
     // not read at all; taking the first chunk and stopping cancels the body
     return Effect.zipRight(Effect.ignore(Stream.runHead(response.stream)), Effect.fail(tooLarge()))
+  }
+  // A declared length within the limit, and no compression (whose declared length says nothing of the inflated
+  // size): the runtime reads no more than declared, so the whole body is safe to read at once, which costs a
+  // seventh of counting it chunk by chunk through a Stream (bench/main.ts).
+  const encoding = response.headers["content-encoding"]
+  if (declared !== undefined && /^\d+$/.test(declared) && (encoding === undefined || encoding === "identity")) {
+    return Effect.catchTag(response.text, "ResponseError", (error) => Effect.fail(transportError(call, error)))
   }
   const decoder = new TextDecoder()
   return Stream.runFoldEffect(
@@ -534,9 +521,9 @@ export const executeWithStatus = <A, B, Q, S extends TaggedStatus>(
   Effect.flatMap(Effect.context<HttpClient.HttpClient | Auth>(), (context) => {
     const settings = Context.get(context, TogaiConfig)
     const credential = Context.get(context, Auth)
-    const misconfigured = checkSettings(settings) ?? checkCredential(credential)
+    const misconfigured = checkSettings(settings) ?? validateCredential(credential)
     if (misconfigured !== undefined) return Effect.fail(misconfigured)
-    const prepared = prepare(endpoint, input, settings)
+    const prepared = prepare(endpoint, input, settings, credential)
     if (prepared instanceof InvalidRequest) return Effect.fail(prepared)
 
     const call: Call = {

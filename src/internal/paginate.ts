@@ -68,8 +68,9 @@ export const paginate = <A, B, Q, S extends TaggedStatus>(
             if (typeof token !== "string" || token === "") return Effect.succeed([items, Option.none()])
             if (seen.has(token)) return fail("repeatedToken", token)
             seen.add(token)
+            // Only an empty page counts against the limit: a full one never fails, whatever the limit.
             emptyInARow = Chunk.isEmpty(items) ? emptyInARow + 1 : 0
-            if (emptyInARow >= maxEmptyPages) return fail("emptyPages", token)
+            if (emptyInARow > 0 && emptyInARow >= maxEmptyPages) return fail("emptyPages", token)
             return Effect.succeed([items, Option.some(token)])
           },
         ),
