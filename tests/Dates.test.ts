@@ -6,7 +6,7 @@ import assert from "node:assert/strict"
 import * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
-import { Accounts, Schemas } from "../mod.ts"
+import { Accounts, Metrics, Schemas } from "../mod.ts"
 import { failure, run } from "./support/run.ts"
 import { startServer } from "./support/server.ts"
 
@@ -52,4 +52,25 @@ Deno.test("every RFC 3339 form of a date-time reads as the same instant", () => 
   assert.equal(instant("2024-07-01T10:30:00.1234567Z"), expected + 123, "fraction digits past milliseconds drop")
   assert.ok(Either.isLeft(decode("2024-07-01T25:00:00Z")))
   assert.ok(Either.isLeft(decode("yesterday")))
+})
+
+Deno.test("an instant past 9999 has no RFC 3339 form: the request fails as InvalidRequest and nothing is sent", async () => {
+  await using server = startServer(() => new Response(null, { status: 500 }))
+  const error = failure(
+    await run(
+      Metrics.getMetrics({
+        startTime: DateTime.unsafeMake("2026-01-01T00:00:00Z"),
+        endTime: DateTime.unsafeMake(Date.UTC(10000, 0, 1)),
+        metricQueries: [{ id: "m1", name: "EVENTS", aggregationPeriod: "DAY" }],
+      }),
+      server.url,
+    ),
+  )
+  assert.equal(error._tag, "InvalidRequest")
+  assert.match(error.message, /endTime: Expected an instant from year 0000 to 9999, got \+010000-01-01T00:00:00\.000Z/)
+  assert.equal(server.requests.length, 0)
+  assert.equal(
+    Schema.encodeSync(Schemas.TogaiDateTime)(DateTime.unsafeMake("9999-12-31T23:59:59Z")),
+    "9999-12-31T23:59:59.000Z",
+  )
 })

@@ -101,7 +101,9 @@ const normaliseDateTime = (input: string): string => {
  * (`2022-01-01T00:00:00`); such a time is read as UTC, never as the local
  * time of the machine that decodes it. Every RFC 3339 form is read: `t`
  * and `z` in lower case, a space for `T`, offsets `+01`, `+0100` and
- * `+01:00`, any number of fraction digits, and a leap second.
+ * `+01:00`, any number of fraction digits, and a leap second. An instant
+ * outside the years 0000 to 9999 has no such form and fails to encode (a
+ * request carrying one fails as `InvalidRequest`, unsent).
  *
  * @since 0.1.0
  */
@@ -121,6 +123,12 @@ export const TogaiDateTime: Schema.Schema<DateTime.Utc, string> = /* @__PURE__ *
           new ParseResult.Type(ast, input, `Expected an ISO 8601 date-time, got ${JSON.stringify(input)}`),
         )
     },
-    encode: (dateTime) => ParseResult.succeed(DateTime.formatIso(dateTime)),
+    encode: (dateTime, _, ast) => {
+      const text = DateTime.formatIso(dateTime)
+      // Past 9999 (or before year 0) toISOString writes "+010000-01-01T...", which no RFC 3339 reader takes.
+      return /^\d{4}-/.test(text) ? ParseResult.succeed(text) : ParseResult.fail(
+        new ParseResult.Type(ast, dateTime, `Expected an instant from year 0000 to 9999, got ${text}`),
+      )
+    },
   },
 ).annotations({ identifier: "TogaiDateTime" })
