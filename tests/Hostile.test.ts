@@ -62,11 +62,10 @@ const pageOf = (endpoint: AnyEndpoint, nextToken: string | undefined): Record<st
   const schema = endpoint.success[200]
   if (schema === undefined) throw new Error(`${endpoint.operation} has no 200 page`)
   for (const sample of FastCheck.sample(Arbitrary.make(schema), { numRuns: 100, seed: 7 })) {
-    // The generator picks instants up to year 275760; a date-time on the wire has four digits of year.
-    const page: Record<string, unknown> = JSON.parse(
-      JSON.stringify(Schema.encodeUnknownSync(schema)(sample)),
-      (_, value) => typeof value === "string" && /^[+-]\d{6}-/.test(value) ? "2024-01-01T00:00:00.000Z" : value,
-    )
+    // The generator picks instants up to year 275760, which have no date-time on the wire: those samples are skipped.
+    const encoded = Schema.encodeUnknownEither(schema)(sample)
+    if (encoded._tag === "Left") continue
+    const page: Record<string, unknown> = JSON.parse(JSON.stringify(encoded.right))
     const withToken = { ...page, [tokenField]: nextToken }
     if (
       Array.isArray(page[items]) && page[items].length > 0 && endpoint.decoders.get(200)?.(withToken)._tag === "Right"

@@ -17,7 +17,7 @@ const dateRange = {
   max: /* @__PURE__ */ new Date("9999-12-31T23:59:59.999Z"),
 }
 
-/** A `DateTime.Utc` whose generated values (`Arbitrary.make`) are ones a `YYYY-MM-DD` can carry. */
+/** A `DateTime.Utc` whose generated values (`Arbitrary.make`) are ones a `YYYY-MM-DD` (or a date-time) can carry. */
 const DateTimeUtcInDateRange = /* @__PURE__ */ Schema.DateTimeUtcFromSelf.annotations({
   arbitrary: () => (fc) => fc.date({ ...dateRange, noInvalidDate: true }).map((date) => DateTime.unsafeFromDate(date)),
 })
@@ -109,7 +109,7 @@ const normaliseDateTime = (input: string): string => {
  */
 export const TogaiDateTime: Schema.Schema<DateTime.Utc, string> = /* @__PURE__ */ Schema.transformOrFail(
   Schema.String.annotations({ jsonSchema: { type: "string", format: "date-time" } }),
-  Schema.DateTimeUtcFromSelf,
+  DateTimeUtcInDateRange,
   {
     strict: true,
     decode: (input, _, ast) => {

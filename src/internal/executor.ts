@@ -391,12 +391,17 @@ const maxDepth = 64
 
 /** Whether a parsed JSON value nests deeper than `maxDepth`, found without recursion. */
 const tooDeep = (json: unknown): boolean => {
-  const stack: Array<readonly [unknown, number]> = [[json, 0]]
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop() as readonly [unknown, number]
+  const values: Array<unknown> = [json]
+  const depths: Array<number> = [0]
+  while (values.length > 0) {
+    const value = values.pop()
+    const depth = depths.pop() ?? 0
     if (typeof value !== "object" || value === null) continue
     if (depth >= maxDepth) return true
-    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1])
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      values.push(child)
+      depths.push(depth + 1)
+    }
   }
   return false
 }
@@ -424,13 +429,14 @@ const interpret = <A, B, Q, S extends TaggedStatus>(
   } catch {
     return Effect.fail(decodeError(call, status, body === "" ? "the body is empty" : "the body is not JSON"))
   }
+  // Parsing and decoding do not recurse into what the schema does not know, so a deep body that decodes is
+  // harmless; describing one that does not would print it recursively, so the depth is checked before that.
+  const decoded = decode(json)
+  if (decoded._tag === "Right") return Effect.succeed({ status, value: decoded.right as A })
   if (tooDeep(json)) {
     return Effect.fail(decodeError(call, status, `the body nests deeper than ${maxDepth} levels`))
   }
-  const decoded = decode(json)
-  return decoded._tag === "Right"
-    ? Effect.succeed({ status, value: decoded.right as A })
-    : Effect.fail(decodeError(call, status, formatIssues(decoded.left, call.credential)))
+  return Effect.fail(decodeError(call, status, formatIssues(decoded.left, call.credential)))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -507,6 +513,30 @@ const retrySchedule = (operation: string, policy: RetryPolicy): Schedule.Schedul
     ),
   )
 
+/**
+ * `Effect.retry(attempt, retrySchedule(...))`, with the schedule's driver made only once a first attempt has
+ * failed in a way that may be retried: a call that succeeds, or fails for good, pays for no schedule.
+ */
+const withRetries = <A>(
+  attempt: Effect.Effect<A, TogaiError>,
+  operation: string,
+  policy: RetryPolicy,
+): Effect.Effect<A, TogaiError> =>
+  Effect.catchAll(
+    attempt,
+    (first) =>
+      Retry.isRetryable(first)
+        ? Effect.flatMap(Schedule.driver(retrySchedule(operation, policy)), (driver) => {
+          const next = (error: TogaiError): Effect.Effect<A, TogaiError> =>
+            Effect.matchEffect(driver.next(error), {
+              onFailure: () => Effect.fail(error),
+              onSuccess: () => Effect.catchAll(attempt, next),
+            })
+          return next(first)
+        })
+        : Effect.fail(first),
+  )
+
 // ---------------------------------------------------------------------------------------------------------------
 // The call
 
@@ -535,7 +565,7 @@ export const executeWithStatus = <A, B, Q, S extends TaggedStatus>(
     }
     // Fetch follows no redirect itself (see redirectTarget); a RequestInit the caller provided is kept.
     const requestInit = Option.getOrElse(Context.getOption(context, FetchHttpClient.RequestInit), () => ({}))
-    const client = HttpClient.withTracerPropagation(Context.get(context, HttpClient.HttpClient), settings.traceHeaders)
+    const client = Context.get(context, HttpClient.HttpClient)
     const headers = headersOf(credential, prepared.body !== undefined)
     const limiter = Context.get(context, RateLimit)
 
@@ -545,6 +575,7 @@ export const executeWithStatus = <A, B, Q, S extends TaggedStatus>(
         ...(prepared.body === undefined ? {} : { body: HttpBody.text(prepared.body, "application/json") }),
       })
       return client.execute(request).pipe(
+        Effect.locally(HttpClient.currentTracerPropagation, settings.traceHeaders),
         Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" }),
         Effect.catchAll((error) => Effect.fail(transportError(call, error))),
         Effect.flatMap((response): Effect.Effect<Answer, TogaiError> => {
@@ -588,9 +619,7 @@ export const executeWithStatus = <A, B, Q, S extends TaggedStatus>(
       ),
     )
     const limited = limiter(attempt)
-    const retried = settings.retry.maxRetries > 0
-      ? Effect.retry(limited, retrySchedule(endpoint.operation, settings.retry))
-      : limited
+    const retried = settings.retry.maxRetries > 0 ? withRetries(limited, endpoint.operation, settings.retry) : limited
     return retried as Effect.Effect<Answered<A>, OperationError<S>>
   }).pipe(
     Effect.withSpan(endpoint.spanName, {
