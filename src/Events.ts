@@ -275,13 +275,7 @@ export const getSingleEvent = (
 // Ingestion at Togai's quota: batching, pacing, safe retries and the bookkeeping of what was acknowledged
 // (src/internal/ingestion.ts), and the event constructor.
 
-export {
-  event,
-  IngestionIncomplete,
-  ingestAll,
-  ingestStream,
-  noProgress,
-} from "./internal/ingestion.ts"
+export { event, ingestAll, IngestionIncomplete, ingestStream, noProgress } from "./internal/ingestion.ts"
 export type {
   AttributeValue,
   BatchResult,

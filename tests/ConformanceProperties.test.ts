@@ -15,7 +15,7 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import * as S from "../src/Schemas/Accounts.ts"
+import * as S from "../src/Schemas/mod.ts"
 import { arbitraryFromSpec, specProblems, specSchemas } from "./support/spec.ts"
 
 const numRuns = 200

@@ -62,7 +62,7 @@ export const JsonLogic = (maxLength: number): Schema.Schema<JsonLogicInput, stri
         return ParseResult.fail(new ParseResult.Type(ast, rule, "Expected a JSON-logic rule as JSON text"))
       }
     },
-  }).annotations({ identifier: "JsonLogic" })
+  })
 
 /**
  * A JSON-logic field as Togai answers it: its text (what the contract
@@ -73,6 +73,4 @@ export const JsonLogic = (maxLength: number): Schema.Schema<JsonLogicInput, stri
  * @category schemas
  */
 export const JsonLogicAnswer = (maxLength: number): Schema.Schema<JsonLogicInput, string | JsonLogicRule> =>
-  Schema.Union(Text(0, maxLength), Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({
-    identifier: "JsonLogicAnswer",
-  })
+  Schema.Union(Text(0, maxLength), Schema.Record({ key: Schema.String, value: Schema.Unknown }))
