@@ -11,6 +11,7 @@ import * as Stream from "effect/Stream"
 import type { Togai, TogaiError } from "../mod.ts"
 import * as Customers from "../src/Customers.ts"
 import { json, type Recorded, startServer } from "./support/server.ts"
+import { checkStatusTags } from "./support/statuses.ts"
 import { failure, run, success, token } from "./support/run.ts"
 
 /** 58 characters: the contract asks a billing address for 50 to 1000. */
@@ -261,21 +262,8 @@ const statuses = [
   [503, "UnexpectedStatus"],
 ] as const
 
-Deno.test("every documented error status of every operation maps to its tag", async (t) => {
-  for (const [name, call] of Object.entries(operations)) {
-    await t.step(name, async () => {
-      for (const [status, tag] of statuses) {
-        await using server = startServer(() => json(status, { message: `reason for ${status}` }))
-        const error = failure(await run(call(), server.url))
-        assert.equal(error._tag, tag, `${name} ${status}`)
-        assert.ok("status" in error && error.status === status)
-        assert.ok("serverMessage" in error && error.serverMessage === `reason for ${status}`)
-        assert.equal(error.operation, name)
-        assert.equal(server.requests.length, 1, "one request, no retry when retries are off")
-      }
-    })
-  }
-})
+Deno.test("every documented error status of every operation maps to its tag", (t) =>
+  checkStatusTags(t, operations, statuses))
 
 Deno.test("a success body that breaks the contract is a DecodeError naming the field", async () => {
   await using server = startServer(() => json(200, { ...customer, createdAt: "yesterday" }))

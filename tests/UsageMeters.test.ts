@@ -12,6 +12,7 @@ import * as Stream from "effect/Stream"
 import type { Togai, TogaiError } from "../mod.ts"
 import * as UsageMeters from "../src/UsageMeters.ts"
 import { json, type Recorded, startServer } from "./support/server.ts"
+import { checkStatusTags } from "./support/statuses.ts"
 import { failure, run, success, token } from "./support/run.ts"
 
 const filters = { in: [{ var: "dimensions.city" }, ["chennai", "mumbai"]] }
@@ -386,21 +387,8 @@ const statuses = [
   [503, "UnexpectedStatus"],
 ] as const
 
-Deno.test("every documented error status of every operation maps to its tag", async (t) => {
-  for (const [name, call] of Object.entries(operations)) {
-    await t.step(name, async () => {
-      for (const [status, tag] of statuses) {
-        await using server = startServer(() => json(status, { message: `reason for ${status}` }))
-        const error = failure(await run(call(), server.url))
-        assert.equal(error._tag, tag, `${name} ${status}`)
-        assert.ok("status" in error && error.status === status)
-        assert.ok("serverMessage" in error && error.serverMessage === `reason for ${status}`)
-        assert.equal(error.operation, name)
-        assert.equal(server.requests.length, 1, "one request, no retry when retries are off")
-      }
-    })
-  }
-})
+Deno.test("every documented error status of every operation maps to its tag", (t) =>
+  checkStatusTags(t, operations, statuses))
 
 Deno.test("a rule answered as an object, as the spec's own examples do, is read as it came", async () => {
   // the contract types `computation` as a string; the spec's UsageMeter example answers it as an object
