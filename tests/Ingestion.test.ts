@@ -14,7 +14,7 @@ import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { Events } from "../mod.ts"
-import { failure, run, success } from "./support/run.ts"
+import { failure, run, success, token } from "./support/run.ts"
 import { hang, json, startServer } from "./support/server.ts"
 
 const ride = (n: number) =>
@@ -85,6 +85,19 @@ Deno.test("a 207 reports each rejected event with Togai's message; the rest coun
     ["RejectedByTogai", "ride-13", "no schema for ride-13"],
     ["RejectedByTogai", "ride-23", "no schema for ride-23"],
   ])
+})
+
+Deno.test("a 207 whose message echoes the token reports the rejection without the token, at a bounded length", async () => {
+  await using server = startServer((request) => {
+    const [event] = JSON.parse(request.body).events
+    return json(207, { errors: [{ message: `bad token ${token} ${"x".repeat(5_000)}`, eventPayload: event }] })
+  })
+  const summary = success(await run(Events.ingestAll(rides(1), { rateLimit: false }), server.url))
+  assert.equal(summary.rejected.length, 1)
+  const reason = summary.rejected[0].reason
+  assert.ok(!reason.includes(token), reason.slice(0, 80))
+  assert.match(reason, /^bad token <redacted> x+\.\.\.$/)
+  assert.ok(reason.length <= 1_003)
 })
 
 Deno.test("an event that breaks the contract is rejected without being sent; the rest of its batch is sent", async () => {

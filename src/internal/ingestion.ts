@@ -600,6 +600,7 @@ const rejectionsOf = (
   sent: ReadonlyArray<readonly [index: number, event: Event]>,
   errors: IngestBatchEventResponse["errors"],
   status: number,
+  credential: Credential,
 ): Array<readonly [index: number, rejection: RejectedByTogai]> => {
   const byId = new Map<string, Array<readonly [number, Event]>>()
   for (const entry of sent) {
@@ -608,7 +609,10 @@ const rejectionsOf = (
     else same.push(entry)
   }
   return errors.map((error, position) => {
-    const reason = error.message ?? "Togai rejected the event without a message"
+    // Togai's words, as the executor treats a server's text: a token it echoes is not repeated, and never at length.
+    const reason = error.message === undefined
+      ? "Togai rejected the event without a message"
+      : bounded(scrub(error.message, credential), 1_000)
     const match = error.eventPayload === undefined ? undefined : byId.get(error.eventPayload.id)?.shift()
     return match === undefined
       ? [Number.MAX_SAFE_INTEGER - errors.length + position, {
@@ -653,7 +657,7 @@ const sendBatch = (
     if (body.length === 0) return Effect.succeed(outcome(0, undefined, []))
     return executeWithStatus(ingestBatchEncoded, { body: { events: body } }).pipe(
       Effect.map(({ status, value }) => {
-        const more = value.errors.length === 0 ? [] : rejectionsOf(sent, value.errors, status)
+        const more = value.errors.length === 0 ? [] : rejectionsOf(sent, value.errors, status, credential)
         return outcome(Math.max(0, body.length - more.length), status, more)
       }),
       Effect.catchAll((error) =>
