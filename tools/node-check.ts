@@ -41,7 +41,9 @@ await Deno.copyFile(new URL("tools/node/consumer.ts", root), new URL("consumer/c
 
 // The package as npm users get it: named as on JSR, ESM, every entry point of deno.json compiled.
 const denoJson: { exports: Record<string, string> } = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)))
-const entryPoints = Object.entries(denoJson.exports)
+// The backfill tool is a Deno program (it reads files and signals through `Deno`): `deno run jsr:.../backfill`.
+const denoOnly = new Set(["./backfill"])
+const entryPoints = Object.entries(denoJson.exports).filter(([name]) => !denoOnly.has(name))
 const compiled = (source: string) => source.replace(/^\.\//, "./dist/").replace(/\.ts$/, "")
 await installPinned(work, {
   name: "@effect-togai/client",
