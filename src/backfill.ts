@@ -77,7 +77,8 @@ Flags:
 Environment:
   TOGAI_API_TOKEN        your API token; without it the run goes to the built-in simulator
                          (in this process, nothing leaves the machine; it creates each account the
-                         file names, and no checkpoint is kept), so you can try a file first
+                         file names, keeps no checkpoint and writes FILE.simulator.rejected.ndjson),
+                         so you can try a file first
   TOGAI_BASE_URL         Togai's API, unless --base-url is given
 
 Exit status: 0 every event accepted; 1 some records rejected (see FILE.rejected.ndjson);
@@ -264,7 +265,8 @@ export const main = async (args: ReadonlyArray<string>): Promise<number> => {
     }
 
     const checkpoint = simulated ? undefined : values.checkpoint ?? `${file}.checkpoint.json`
-    const rejected = values.rejected ?? `${file}.rejected.ndjson`
+    // A trial run never touches what a real run wrote (its checkpoint counts the real rejected file's bytes).
+    const rejected = values.rejected ?? (simulated ? `${file}.simulator.rejected.ndjson` : `${file}.rejected.ndjson`)
     const stats: RunStats = {
       size: 0,
       startOffset: 0,

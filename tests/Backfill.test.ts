@@ -300,7 +300,10 @@ Deno.test("without TOGAI_API_TOKEN the backfill runs against the built-in simula
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stderr, /TOGAI_API_TOKEN is not set, so this run goes to the built-in Togai simulator/)
     assert.match(run.stdout, /250 records, 250 accepted, 0 rejected/)
+    // A trial leaves what a real run keeps alone: no checkpoint, and its rejections in a file of its own.
     await assert.rejects(Deno.stat(`${file}.checkpoint.json`), Deno.errors.NotFound)
+    await assert.rejects(Deno.stat(`${file}.rejected.ndjson`), Deno.errors.NotFound)
+    assert.equal(await Deno.readTextFile(`${file}.simulator.rejected.ndjson`), "")
   } finally {
     await Deno.remove(dir, { recursive: true })
   }

@@ -260,18 +260,30 @@ export const runBackfill = (
       })
     }
 
+    const cannotWrite = (cause: unknown) => problem(`cannot write ${settings.rejected}: ${describe(cause)}`)
     const rejectedFile = yield* Effect.acquireRelease(
       Effect.try({
-        try: () => {
-          const file = Deno.openSync(settings.rejected, { create: true, write: true, read: false })
-          file.truncateSync(checkpoint?.rejectedBytes ?? 0)
-          file.seekSync(0, Deno.SeekMode.End)
-          return file
-        },
-        catch: (cause) => problem(`cannot write ${settings.rejected}: ${describe(cause)}`),
+        try: () => Deno.openSync(settings.rejected, { create: true, write: true, read: false }),
+        catch: cannotWrite,
       }),
       (file) => Effect.sync(() => file.close()),
     )
+    const kept = checkpoint?.rejectedBytes ?? 0
+    const length = yield* Effect.try({ try: () => rejectedFile.statSync().size, catch: cannotWrite })
+    if (length < kept) {
+      return yield* Effect.fail(problem(
+        `${settings.rejected} is shorter than the checkpoint ${settings.checkpoint} says it was: it was changed ` +
+          "since; restore it, or pass --restart to send the file from its first line",
+      ))
+    }
+    // What a killed run wrote after its last checkpoint is written again, in its place.
+    yield* Effect.try({
+      try: () => {
+        rejectedFile.truncateSync(kept)
+        rejectedFile.seekSync(0, Deno.SeekMode.End)
+      },
+      catch: cannotWrite,
+    })
     if (settings.onStart !== undefined) yield* Effect.forkScoped(settings.onStart)
     let rejectedBytes = checkpoint?.rejectedBytes ?? 0
     const encoder = new TextEncoder()
@@ -316,7 +328,7 @@ export const runBackfill = (
       Deno.renameSync(temporary, settings.checkpoint)
       savedAt = performance.now()
     }
-    const checkpointEvery = settings.checkpointEvery ?? 250
+    const checkpointEvery = settings.checkpointEvery ?? 50
 
     // The events taken from the file and not yet answered, oldest first, with the bad lines read between them.
     const pending: Array<Pending> = []
