@@ -70,6 +70,36 @@ Deno.test("a slow live stream is sent at the flush interval, not held back until
   assert.ok(batchesOf(server.requests).every((batch) => batch.length < 6))
 })
 
+Deno.test("bursts and pauses: full batches at once, the rest at the flush interval, every event once and in order", async () => {
+  await using server = startServer(() => json(202, { errors: [] }))
+  const pause = Stream.fromEffect(Effect.sleep("300 millis")).pipe(Stream.drain)
+  const burst = (from: number, count: number) =>
+    Stream.fromIterable(Array.from({ length: count }, (_, n) => ride(from + n)))
+  const events = Stream.concatAll(
+    Chunk.make(burst(0, 130), pause, burst(130, 130), pause, burst(260, 130), burst(390, 5)),
+  )
+  const summary = success(
+    await run(Events.ingestAll(events, { flushAfter: "50 millis", concurrency: 1, rateLimit: false }), server.url),
+  )
+  assert.equal(summary.accepted, 395)
+  const batches = batchesOf(server.requests)
+  // The third burst runs into the last five: no pause between them, so they share a batch.
+  assert.deepEqual(batches.map((batch) => batch.length), [100, 30, 100, 30, 100, 35])
+  assert.deepEqual(batches.flat(), Array.from({ length: 395 }, (_, n) => `ride-${n}`))
+})
+
+Deno.test("a source stream that fails fails the run with its own error; what was acknowledged is a prefix", async () => {
+  await using server = startServer(() => json(202, { errors: [] }))
+  const progress = Effect.runSync(Ref.make(Events.noProgress))
+  const events = Stream.concat(rides(150), Stream.fail("the source broke" as const))
+  const error = failure(await run(Events.ingestAll(events, { progress, rateLimit: false }), server.url))
+  assert.equal(error, "the source broke")
+  const where = Effect.runSync(Ref.get(progress))
+  assert.deepEqual(batchesOf(server.requests).flat(), Array.from({ length: where.acknowledged }, (_, n) => `ride-${n}`))
+  assert.ok(where.acknowledged >= 100, `${where.acknowledged}`)
+  assert.deepEqual(where.unacknowledged, [])
+})
+
 Deno.test("a 207 reports each rejected event with Togai's message; the rest count as accepted", async () => {
   await using server = startServer((request) => {
     const events: Array<{ id: string }> = JSON.parse(request.body).events
