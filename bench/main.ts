@@ -17,6 +17,11 @@
  * 1,000: accounts per second against a raw `fetch` page loop, and the heap's
  * growth after GC while it runs (goal: under 30 MB).
  *
+ * Then the ingestion rows (bench/ingestion.ts, its own server): `Events.ingestAll`
+ * against a raw `fetch` loop, and at a quota that the server enforces; and
+ * the backfill tool on a file of a million lines, whole and killed half way
+ * then resumed (bench/backfill.ts).
+ *
  * The machine is shared, so every case runs in many short rounds, taking
  * turns; a ratio is the median over the rounds of one case's time against
  * another's in the same round, so a burst of someone else's work moves a
@@ -36,6 +41,7 @@ import process from "node:process"
 import { Accounts, Schemas, Togai } from "../mod.ts"
 import { callLoop } from "./callLoop.ts"
 import { oneAccount, totalAccounts } from "./server.ts"
+import { main as ingestion } from "./ingestion.ts"
 import { startServer } from "./serverProcess.ts"
 
 const token = "tok_bench_0000"
@@ -341,3 +347,26 @@ const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
 for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd())
 console.log("")
 for (const verdict of verdicts) console.log(verdict)
+
+console.log("")
+await ingestion({ quick })
+
+// The backfill tool on a file of a million lines (bench/backfill.ts): it reads and writes files under .tmp/, so it runs
+// in a process of its own, with those permissions.
+console.log("")
+const backfill = await new Deno.Command("deno", {
+  args: [
+    "run",
+    "--allow-read",
+    "--allow-write=.tmp",
+    "--allow-net=127.0.0.1",
+    "--allow-run=deno",
+    "--allow-env",
+    new URL("./backfill.ts", import.meta.url).pathname,
+    ...(quick ? ["--quick"] : []),
+  ],
+  cwd: new URL("../", import.meta.url),
+  stdout: "inherit",
+  stderr: "inherit",
+}).output()
+if (!backfill.success) Deno.exit(1)
