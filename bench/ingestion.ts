@@ -6,26 +6,49 @@
  *
  * 1. No server-side limit. The events are plain `Event` values with fixed
  *    ids (`ev-${n}`), one attribute and a timestamp of their own, made as
- *    the stream is pulled. `Events.ingestAll` (`rateLimit: false`, batches
- *    of 100, 4 and 8 in flight, `Togai.layer`'s defaults otherwise) against
- *    a raw loop that makes the same wire objects (timestamps written with
- *    `toISOString`, as the client's encoder writes them), sends the same
- *    batches with `fetch` at the same concurrency and parses each answer.
- *    Both send the same bytes: a warm-up checks the server received as many
- *    body bytes from each.
- *    - The ratio: 1,000,000 events take the client about 15 s here, so
- *      1M x many rounds would take minutes; instead the four contenders
- *      (raw and client, at 4 and at 8) take turns in 7 rounds of 100,000
- *      events (after a warm-up of each), and client / raw is the median over
- *      the rounds of raw's time over the client's in the same round, as
- *      bench/main.ts computes its ratios. Goal: at least 0.9x.
- *    - 1,000,000 events: one run of raw, then of the client, at 4 in flight,
- *      for events per second, this process's CPU per event
- *      (`process.cpuUsage()`: user + system, all threads, fetch's included)
- *      and the heap's growth: after a forced GC before the run and after
- *      one every 50,000 events pulled from the source (20 GCs, in both
- *      runs alike; their time and CPU are left out of the run's figures).
- *      Goal: under 50 MB.
+ *    the stream is pulled. Three contenders, batches of 100, 4 and 8 in
+ *    flight:
+ *    - a raw loop (the floor) that makes the wire objects itself
+ *      (timestamps written with `toISOString`, as the client's encoder
+ *      writes them), sends the batches with `fetch` at the same concurrency
+ *      and parses each answer;
+ *    - the naive Effect program, as bench/main.ts has its naive Effect
+ *      client: the same `Event` values as an Effect `Stream`,
+ *      `Stream.grouped(100)`, each batch written to the wire the raw loop's
+ *      cheap way (the same objects, `DateTime.formatIso` for the
+ *      timestamp) and sent with `@effect/platform`'s `HttpClient.execute`
+ *      (`FetchHttpClient.layer`, an `HttpClientRequest` with
+ *      `bodyUnsafeJson`, the default tracer, no retries, no timeout) in
+ *      `Stream.mapEffect` at the same concurrency, the answer read and
+ *      parsed as the raw loop does, `Stream.runDrain`;
+ *    - `Events.ingestAll` (`rateLimit: false`, `Togai.layer`'s defaults
+ *      otherwise).
+ *    All three send the same bytes: a warm-up checks the server received as
+ *    many body bytes from each.
+ *    Why the naive program: on loopback a batch's round trip with raw
+ *    `fetch` is a few hundred µs, and bare `HttpClient.execute` adds about
+ *    140 µs to it and Effect's `Stream` machinery about 220 µs more (a
+ *    colleague's profile), so no Effect program reaches 0.9x of the raw
+ *    loop here. The raw loop stays as the floor and the issue's goal
+ *    (client / raw) stays printed; client / naive is the honest baseline,
+ *    a guard as in bench/main.ts: the client, which does more (validation,
+ *    retries, a timeout, results in order, rejections kept), should keep at
+ *    least 0.9x of the naive program's throughput.
+ *    - The ratios: 1,000,000 events take the client about 15 s here, so
+ *      1M x many rounds would take minutes; instead the six contenders
+ *      (raw, naive and client, at 4 and at 8) take turns in 7 rounds of
+ *      100,000 events (after a warm-up of each), and client / raw (client /
+ *      naive) is the median over the rounds of raw's (naive's) time over
+ *      the client's in the same round, as bench/main.ts computes its
+ *      ratios. Goals: client / raw at least 0.9x (the issue's); client /
+ *      naive at least 0.9x (the guard).
+ *    - 1,000,000 events: one run of raw, of the naive program, then of the
+ *      client, at 4 in flight, for events per second, this process's CPU
+ *      per event (`process.cpuUsage()`: user + system, all threads, fetch's
+ *      included) and the heap's growth: after a forced GC before the run
+ *      and after one every 50,000 events pulled from the source (20 GCs, in
+ *      every run alike; their time and CPU are left out of the run's
+ *      figures). Goal (the client's): under 50 MB.
  * 2. A server that enforces Togai's ingestion quota, 50 requests a second:
  *    past it, 429 with `Retry-After` (whole seconds); it de-duplicates by
  *    event id and counts the distinct ids. `Events.ingestAll` with its
@@ -48,7 +71,11 @@
  * `--quick`: 3 rounds of 10,000, 50,000 events for the heap, 5,000 at the
  * quota, to check the script itself.
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Stream from "effect/Stream"
 import process from "node:process"
@@ -101,6 +128,9 @@ const wireAt = (n: number) => ({
   dimensions: {},
 })
 
+/** An event written to the wire the raw loop's cheap way: the same object, the timestamp as an ISO string. */
+const wireOf = (event: Schemas.Event) => ({ ...event, eventTimestamp: DateTime.formatIso(event.eventTimestamp) })
+
 // ---------------------------------------------------------------------------
 // the contenders
 
@@ -138,6 +168,55 @@ const rawIngest = async (url: string, count: number, concurrency: number, onEven
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
+  return accepted
+}
+
+type Naive = ManagedRuntime.ManagedRuntime<HttpClient.HttpClient, never>
+
+/**
+ * `count` events through the naive Effect program: a `Stream` of the
+ * client's events, `Stream.grouped`, `HttpClient.execute` in
+ * `Stream.mapEffect`, each answer read and parsed as the raw loop does.
+ * Answers how many were accepted.
+ */
+const naiveIngest = async (
+  naive: Naive,
+  url: string,
+  count: number,
+  concurrency: number,
+  onEvent?: OnEvent,
+): Promise<number> => {
+  let accepted = 0
+  await naive.runPromise(
+    Stream.range(0, count - 1).pipe(
+      Stream.map((n) => {
+        onEvent?.(n)
+        return eventAt(n)
+      }),
+      Stream.grouped(batchSize),
+      Stream.mapEffect((batch) => {
+        const events = Array.from(batch, wireOf)
+        return HttpClient.execute(
+          HttpClientRequest.post(`${url}/ingestBatch`).pipe(
+            HttpClientRequest.bearerToken(token),
+            HttpClientRequest.acceptJson,
+            HttpClientRequest.bodyUnsafeJson({ events }),
+          ),
+        ).pipe(
+          Effect.flatMap((response) =>
+            Effect.flatMap(response.text, (text) => {
+              if (response.status !== 202 && response.status !== 207) {
+                return Effect.fail(new Error(`naive: status ${response.status}`))
+              }
+              accepted += events.length - JSON.parse(text).errors.length
+              return Effect.void
+            })
+          ),
+        )
+      }, { concurrency }),
+      Stream.runDrain,
+    ),
+  )
   return accepted
 }
 
@@ -219,9 +298,9 @@ const samplesOf = (samples: Map<string, Array<Sample>>, name: string): Array<Sam
   return found
 }
 
-/** Client throughput over raw's: the median over the rounds of raw's time over the client's. */
-const throughputRatio = (client: ReadonlyArray<Sample>, raw: ReadonlyArray<Sample>): number =>
-  median(client.map((sample, round) => raw[round].wall / sample.wall))
+/** One contender's throughput over another's: the median over the rounds of the other's time over this one's. */
+const throughputRatio = (ours: ReadonlyArray<Sample>, theirs: ReadonlyArray<Sample>): number =>
+  median(ours.map((sample, round) => theirs[round].wall / sample.wall))
 
 const gc = (globalThis as { gc?: () => void }).gc
 
@@ -276,10 +355,11 @@ const printTable = (rows: ReadonlyArray<ReadonlyArray<string>>) => {
 
 // ---------------------------------------------------------------------------
 
-/** 1. No server-side limit: the client against the raw loop. */
+/** 1. No server-side limit: the client against the raw loop and the naive Effect program. */
 const unlimited = async (server: IngestionServer, sizes: Sizes, verdicts: Array<string>) => {
   await server.reset(0)
   const client: Client = ManagedRuntime.make(Togai.layer({ token, baseUrl: server.url }))
+  const naive: Naive = ManagedRuntime.make(FetchHttpClient.layer)
   try {
     // The same bytes on the wire, or the figures compare different work.
     const wireBytes = async (run: () => Promise<number>) => {
@@ -288,13 +368,19 @@ const unlimited = async (server: IngestionServer, sizes: Sizes, verdicts: Array<
       return (await server.stats()).bodyBytes
     }
     const rawBytes = await wireBytes(() => rawIngest(server.url, 2_000, 4))
+    const naiveBytes = await wireBytes(() => naiveIngest(naive, server.url, 2_000, 4))
     const clientBytes = await wireBytes(() => clientIngest(client, 2_000, { concurrency: 4, rateLimit: false }))
-    if (rawBytes !== clientBytes) throw new Error(`raw sent ${rawBytes} body bytes, the client ${clientBytes}`)
+    if (rawBytes !== naiveBytes || rawBytes !== clientBytes) {
+      throw new Error(
+        `raw sent ${rawBytes} body bytes, the naive Effect program ${naiveBytes}, the client ${clientBytes}`,
+      )
+    }
 
     const widths = [4, 8]
     const samples = await measure(
       widths.flatMap((width) => [
         { name: `raw ${width}`, run: () => rawIngest(server.url, sizes.roundEvents, width) },
+        { name: `naive ${width}`, run: () => naiveIngest(naive, server.url, sizes.roundEvents, width) },
         {
           name: `client ${width}`,
           run: () => clientIngest(client, sizes.roundEvents, { concurrency: width, rateLimit: false }),
@@ -303,34 +389,37 @@ const unlimited = async (server: IngestionServer, sizes: Sizes, verdicts: Array<
       sizes.rounds,
       sizes.roundEvents,
     )
+    const rawName = "raw fetch loop (floor)"
+    const naiveName = "naive Effect (Stream.grouped, HttpClient.execute)"
+    const clientName = "Events.ingestAll, rateLimit: false"
+    const times = (ratio: number) => `${fixed(ratio, 2)}x`
     const rows: Array<ReadonlyArray<string>> = [[
       `ingestion, no server limit (${sizes.rounds} rounds of ${count(sizes.roundEvents)}, medians)`,
       "",
       "throughput",
-      "client / raw",
+      "vs raw",
+      "vs naive",
       "CPU / event",
     ]]
     for (const width of widths) {
       const raw = samplesOf(samples, `raw ${width}`)
+      const theirs = samplesOf(samples, `naive ${width}`)
       const ours = samplesOf(samples, `client ${width}`)
       const ratio = throughputRatio(ours, raw)
-      rows.push([
-        `batches of ${batchSize}, ${width} in flight`,
-        "raw fetch loop (floor)",
-        perSecond(median(raw.map((s) => s.wall))),
-        "1.00x",
-        `${fixed(median(raw.map((s) => s.cpu)), 2)} µs`,
-      ])
-      rows.push([
-        "",
-        "Events.ingestAll, rateLimit: false",
-        perSecond(median(ours.map((s) => s.wall))),
-        `${fixed(ratio, 2)}x`,
-        `${fixed(median(ours.map((s) => s.cpu)), 2)} µs`,
-      ])
+      const guard = throughputRatio(ours, theirs)
+      const cpu = (of: ReadonlyArray<Sample>) => `${fixed(median(of.map((s) => s.cpu)), 2)} µs`
+      const throughput = (of: ReadonlyArray<Sample>) => perSecond(median(of.map((s) => s.wall)))
+      rows.push([`batches of ${batchSize}, ${width} in flight`, rawName, throughput(raw), "1.00x", "", cpu(raw)])
+      rows.push(["", naiveName, throughput(theirs), times(throughputRatio(theirs, raw)), "1.00x", cpu(theirs)])
+      rows.push(["", clientName, throughput(ours), times(ratio), times(guard), cpu(ours)])
       verdicts.push(
         `ingestAll, ${width} in flight: client / raw throughput = ${fixed(ratio, 2)}x (goal >= 0.9x) ${
           check(ratio >= 0.9)
+        }`,
+      )
+      verdicts.push(
+        `ingestAll, ${width} in flight: client / naive Effect throughput = ${fixed(guard, 2)}x (guard >= 0.9x) ${
+          check(guard >= 0.9)
         }`,
       )
     }
@@ -341,6 +430,11 @@ const unlimited = async (server: IngestionServer, sizes: Sizes, verdicts: Array<
       sizes.heapEvery,
       (onEvent) => rawIngest(server.url, sizes.bigEvents, 4, onEvent),
     )
+    const theirs = await withHeap(
+      sizes.bigEvents,
+      sizes.heapEvery,
+      (onEvent) => naiveIngest(naive, server.url, sizes.bigEvents, 4, onEvent),
+    )
     const ours = await withHeap(
       sizes.bigEvents,
       sizes.heapEvery,
@@ -349,17 +443,28 @@ const unlimited = async (server: IngestionServer, sizes: Sizes, verdicts: Array<
     const heap = (mb: number | undefined) => mb === undefined ? "not measured" : `${fixed(mb)} MB`
     rows.push([
       `${count(sizes.bigEvents)} events, 4 in flight (one run each)`,
-      "raw fetch loop (floor)",
+      rawName,
       perSecond(raw.wall),
       "1.00x",
+      "",
       `${fixed(raw.cpu, 2)} µs`,
       `heap growth ${heap(raw.peakMb)}`,
     ])
     rows.push([
       "",
-      "Events.ingestAll, rateLimit: false",
+      naiveName,
+      perSecond(theirs.wall),
+      times(raw.wall / theirs.wall),
+      "1.00x",
+      `${fixed(theirs.cpu, 2)} µs`,
+      `heap growth ${heap(theirs.peakMb)}`,
+    ])
+    rows.push([
+      "",
+      clientName,
       perSecond(ours.wall),
-      `${fixed(raw.wall / ours.wall, 2)}x`,
+      times(raw.wall / ours.wall),
+      times(theirs.wall / ours.wall),
       `${fixed(ours.cpu, 2)} µs`,
       `heap growth ${heap(ours.peakMb)}`,
     ])
@@ -373,9 +478,14 @@ const unlimited = async (server: IngestionServer, sizes: Sizes, verdicts: Array<
           fixed(ours.peakMb)
         } MB (goal < 50 MB) ${check(ours.peakMb < 50)}`,
     )
-    verdicts.push(`ingestAll CPU: ${fixed(ours.cpu, 2)} µs an event (raw loop ${fixed(raw.cpu, 2)} µs)`)
+    verdicts.push(
+      `ingestAll CPU: ${fixed(ours.cpu, 2)} µs an event (raw loop ${fixed(raw.cpu, 2)} µs, naive Effect ${
+        fixed(theirs.cpu, 2)
+      } µs)`,
+    )
   } finally {
     await client.dispose()
+    await naive.dispose()
   }
 }
 
