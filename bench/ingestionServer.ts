@@ -22,6 +22,8 @@
  * - `GET /stats`: the counts since the last reset, as {@link Stats}.
  */
 
+import { serveUntilStdinCloses, spawnServer } from "./serverProcess.ts"
+
 /** What the server saw since the last reset. */
 export interface Stats {
   /** Every `POST /ingestBatch`, admitted or not. */
@@ -52,21 +54,7 @@ export interface IngestionServer {
 
 /** Starts this file in a process of its own and waits until it listens. Needs `--allow-run=deno`. */
 export const startIngestionServer = async (): Promise<IngestionServer> => {
-  const child = new Deno.Command("deno", {
-    args: ["run", "--allow-net=127.0.0.1", new URL(import.meta.url).pathname],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn()
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader()
-  let buffered = ""
-  while (!buffered.includes("\n")) {
-    const { value, done } = await reader.read()
-    if (done) throw new Error("the ingestion server exited before it listened")
-    buffered += value
-  }
-  const { port } = JSON.parse(buffered.slice(0, buffered.indexOf("\n")))
-  const url = `http://127.0.0.1:${port}`
+  const { url, close } = await spawnServer(new URL(import.meta.url))
   const control = async (path: string, init?: RequestInit) => {
     const response = await fetch(`${url}${path}`, init)
     const body = await response.text()
@@ -79,11 +67,7 @@ export const startIngestionServer = async (): Promise<IngestionServer> => {
       await control(`/reset?limit=${limit}&policy=${policy}`, { method: "POST" })
     },
     stats: async () => JSON.parse(await control("/stats")),
-    close: async () => {
-      await child.stdin.close()
-      await reader.cancel()
-      await child.status
-    },
+    close,
   }
 }
 
@@ -196,14 +180,5 @@ const handler = (request: Request): Response | Promise<Response> => {
 
 if (import.meta.main) {
   reset(0, "bucket")
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: ({ port }) => console.log(JSON.stringify({ port })),
-  }, handler)
-  // The parent holds our stdin open; when it ends, so do we.
-  for await (const _ of Deno.stdin.readable) {
-    // nothing is sent; the loop only waits for the end
-  }
-  await server.shutdown()
+  await serveUntilStdinCloses(handler)
 }

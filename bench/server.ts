@@ -15,6 +15,8 @@
  *   page's first account, and the last page has an empty `nextToken`.
  */
 
+import { serveUntilStdinCloses } from "./serverProcess.ts"
+
 /** How many accounts the paged route holds. */
 export const totalAccounts = 100_000
 
@@ -81,15 +83,4 @@ const handler = async (request: Request): Promise<Response> => {
   return new Response(null, { status: 405 })
 }
 
-if (import.meta.main) {
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: ({ port }) => console.log(JSON.stringify({ port })),
-  }, handler)
-  // The parent holds our stdin open; when it ends, so do we.
-  for await (const _ of Deno.stdin.readable) {
-    // nothing is sent; the loop only waits for the end
-  }
-  await server.shutdown()
-}
+if (import.meta.main) await serveUntilStdinCloses(handler)
