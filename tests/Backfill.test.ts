@@ -177,13 +177,58 @@ Deno.test("backfill reads CSV with a header row: quoted fields, units, dimension
   assert.deepEqual(rejected.map((entry) => entry.line), [5, 6, 7])
   assert.match(rejected[0].reason, /has 5 fields where the header has 7/)
   assert.equal(rejected[1].reason, "accountId is missing")
-  assert.equal(rejected[2].reason, "a quoted field opened on this line is never closed")
+  assert.match(rejected[2].reason, /Invalid Opening Quote/) // a quote inside an unquoted field
 
   // A header the tool cannot map stops the run before anything is sent, saying what the columns may be.
   await Deno.writeTextFile(`${dir}/bad.csv`, "eventName,account,eventTimestamp\nride,ACC1,2026-11-01T09:30:00Z\n")
   const bad = await backfill([`${dir}/bad.csv`, "--progress", "none"], against(server))
   assert.equal(bad.code, 2)
   assert.match(bad.stderr, /column "account" is not one of eventName, accountId/)
+})
+
+Deno.test("CSV: a stray quote is its own line's mistake, a lone \\r is data, and a resume after a multi-line record keeps the ids", async () => {
+  await using work = await workDir()
+  const file = `${work.path}/notes.csv`
+  await Deno.writeTextFile(
+    file,
+    "eventName,accountId,eventTimestamp,id,dimensions.note\n" +
+      'ride,ACC1,2026-11-01T09:30:00Z,first,"spans\nthree\nlines"\n' +
+      "ride,ACC1,2026-11-01T09:31:00Z,,x\ry\n" +
+      'ride,ACC1,2026-11-01T09:32:00Z,,12" screen\n' +
+      "ride,ACC1,2026-11-01T09:33:00Z,,after the stray quote\n" +
+      'ride,ACC1,2026-11-01T09:34:00Z,,5" x\n' +
+      "ride,ACC1,2026-11-01T09:35:00Z,,last\n",
+  )
+  const { server, kept, answerWith } = togai()
+  await using _ = server
+  const args = [file, "--progress", "none", "--batch-size", "1", "--concurrency", "1", "--retries", "0"]
+  // Uninterrupted: the ids a clean run derives.
+  const clean = await backfill([...args, "--restart"], against(server))
+  assert.equal(clean.code, 1, clean.stderr)
+  const events = [...kept.values()] as Array<{ id: string; dimensions: { note: string } }>
+  assert.deepEqual(events.map((event) => event.dimensions.note), [
+    "spans\nthree\nlines",
+    "x\ry",
+    "after the stray quote",
+    "last",
+  ])
+  const rejected = await rejectedLines(`${file}.rejected.ndjson`)
+  assert.deepEqual(rejected.map((entry) => entry.line), [6, 8])
+  assert.match(rejected[0].reason, /Invalid Opening Quote/)
+  const ids = events.map((event) => event.id)
+
+  // Stopped after the multi-line record, then resumed: the same line numbers, so the same derived ids.
+  kept.clear()
+  let requests = 0
+  answerWith(() => ++requests === 2 ? json(503, { errorMessage: "down" }) : undefined)
+  const stopped = await backfill([...args, "--restart"], against(server))
+  assert.equal(stopped.code, 3, stopped.stderr)
+  assert.match(stopped.stdout, /resume after line 4\b/)
+  answerWith(undefined)
+  const resumed = await backfill(args, against(server))
+  assert.equal(resumed.code, 1, resumed.stderr)
+  assert.deepEqual([...kept.keys()].sort(), [...ids].sort())
+  assert.deepEqual((await rejectedLines(`${file}.rejected.ndjson`)).map((entry) => entry.line), [6, 8])
 })
 
 Deno.test("a backfill killed half way resumes where it stopped: no id missing, none metered twice", async () => {

@@ -15,6 +15,8 @@ import type { Event, EventAttribute } from "../../Schemas/Events.ts"
 export interface Line {
   /** Its line number, from 1 (for a CSV record spanning lines, its first). */
   readonly line: number
+  /** The number of its last line (a CSV record may span lines): a run resumes after it. */
+  readonly last: number
   /** The byte offset just after it (after its newline): where to resume once it has its answer. */
   readonly end: number
   /** Its text, without the newline; `undefined` for a line over the limit, which is not kept. */
@@ -71,6 +73,7 @@ export async function* readLines(
         line += 1
         lines.push({
           line,
+          last: line,
           end: offset,
           text: overlong || at - start > maxLineBytes ? undefined : decode(chunk.subarray(start, at), lineStart),
         })
@@ -90,9 +93,9 @@ export async function* readLines(
       if (lines.length > 0) yield lines
     }
     if (overlong) {
-      yield [{ line: line + 1, end: offset, text: undefined }]
+      yield [{ line: line + 1, last: line + 1, end: offset, text: undefined }]
     } else if (carry !== undefined) {
-      yield [{ line: line + 1, end: offset + carry.length, text: decode(carry, offset) }]
+      yield [{ line: line + 1, last: line + 1, end: offset + carry.length, text: decode(carry, offset) }]
     }
   } finally {
     file.close()
@@ -111,42 +114,60 @@ export interface CsvRecord extends Line {
 /** The most lines one quoted field may span before its opening quote is taken for a mistake. */
 const maxRecordLines = 1_000
 
-const quotes = (text: string): number => {
-  let count = 0
-  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) count++
-  return count
+const quote = 34
+const comma = 44
+
+/**
+ * Whether a quoted field is still open at the end of a line, given whether
+ * one was open at its start. Only a quote that starts a field opens one
+ * (RFC 4180): a stray quote inside an unquoted field (`12" screen`) is that
+ * line's mistake, and must not join the lines after it into one record.
+ */
+const openAtEnd = (text: string, openAtStart: boolean): boolean => {
+  if (!openAtStart && !text.includes('"')) return false
+  let quoted = openAtStart
+  let fieldStart = !openAtStart
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at)
+    if (quoted) {
+      if (code !== quote) continue
+      if (text.charCodeAt(at + 1) === quote) at++
+      else quoted = false
+    } else if (code === quote && fieldStart) {
+      quoted = true
+    } else {
+      fieldStart = code === comma
+    }
+  }
+  return quoted
 }
 
 /**
  * Joins lines into CSV records: a record goes on while a quoted field is
- * open (an odd number of quotes so far, RFC 4180), so a field may hold a
- * newline. A quote that is never closed would swallow the rest of the
+ * open (RFC 4180), so a field may hold a newline. A quote that is never closed would swallow the rest of the
  * file; after {@link maxRecordLines} lines its first line is rejected on
  * its own and the lines after it are read again as records.
  */
 export class CsvRecords {
   private pending: Array<Line> = []
-  private open = 0
 
   push(line: Line, out: Array<CsvRecord>): void {
     if (this.pending.length === 0) {
-      const count = line.text === undefined ? 0 : quotes(line.text)
-      if (count % 2 === 0) {
+      if (line.text === undefined || !openAtEnd(line.text, false)) {
         out.push(line)
         return
       }
       this.pending.push(line)
-      this.open = count
       return
     }
     this.pending.push(line)
-    this.open += line.text === undefined ? 0 : quotes(line.text)
-    if (this.open % 2 === 0) {
+    // An overlong line inside a quoted field: the record cannot be read; it ends where a quote closes it, if one does.
+    if (line.text === undefined || !openAtEnd(line.text, true)) {
       out.push(this.joined())
     } else if (this.pending.length >= maxRecordLines) {
       const [first, ...rest] = this.pending
       this.pending = []
-      out.push({ line: first.line, end: first.end, text: undefined, unclosed: true })
+      out.push({ line: first.line, last: first.line, end: first.end, text: undefined, unclosed: true })
       for (const next of rest) this.push(next, out)
     }
   }
@@ -156,7 +177,7 @@ export class CsvRecords {
     if (this.pending.length === 0) return
     const [first, ...rest] = this.pending
     this.pending = []
-    out.push({ line: first.line, end: first.end, text: undefined, unclosed: true })
+    out.push({ line: first.line, last: first.line, end: first.end, text: undefined, unclosed: true })
     for (const next of rest) this.push(next, out)
     this.end(out)
   }
@@ -167,14 +188,16 @@ export class CsvRecords {
     const last = lines[lines.length - 1]
     const texts: Array<string> = []
     for (const line of lines) {
-      if (line.text === undefined) return { line: lines[0].line, end: last.end, text: undefined }
+      if (line.text === undefined) return { line: lines[0].line, last: last.line, end: last.end, text: undefined }
       texts.push(line.text)
     }
-    return { line: lines[0].line, end: last.end, text: texts.join("\n") }
+    return { line: lines[0].line, last: last.line, end: last.end, text: texts.join("\n") }
   }
 }
 
-const csvOptions = { relax_column_count: true, relax_quotes: false } as const
+// Records are joined by "\n" (a line's "\r\n" is read as "\n"): a lone "\r" is a character of its field, never a record's
+// end, or csv-parse, which guesses the delimiter from the first line break it meets, would shift every row after it.
+const csvOptions = { relax_column_count: true, relax_quotes: false, record_delimiter: "\n" } as const
 
 /**
  * The fields of each record, or why a record is not CSV: the records are

@@ -178,6 +178,7 @@ const writeAll = (file: Deno.FsFile, bytes: Uint8Array): void => {
 
 interface Pending {
   readonly line: number
+  readonly last: number
   readonly end: number
   readonly text: string | undefined
   /** Bad lines between the event before this one and this one, to be written in their place. */
@@ -186,6 +187,7 @@ interface Pending {
 
 interface Bad {
   readonly line: number
+  readonly last: number
   readonly end: number
   readonly reason: string
   readonly text: string | undefined
@@ -207,7 +209,7 @@ const readCsvHeader = (
           const [fields] = csvFields([record.text])
           if (!Array.isArray(fields)) return `${file}: the header ${fields.error}`
           const columns = csvHeader(fields)
-          return typeof columns === "string" ? `${file}: ${columns}` : { columns, line: record.line, end: record.end }
+          return typeof columns === "string" ? `${file}: ${columns}` : { columns, line: record.last, end: record.end }
         }
       }
       return `${file} is empty: a CSV file starts with a header row`
@@ -339,14 +341,14 @@ export const runBackfill = (
         // Nothing before it is waiting for Togai: it has its answer now.
         writeBad(entry)
         stats.doneOffset = entry.end
-        stats.line = entry.line
+        stats.line = entry.last
       } else {
         ;(badSince ??= []).push(entry)
       }
     }
     const take = (line: Line, event: Event): Event => {
       settings.onEvent?.(event)
-      pending.push({ line: line.line, end: line.end, text: line.text, badBefore: badSince })
+      pending.push({ line: line.line, last: line.last, end: line.end, text: line.text, badBefore: badSince })
       badSince = undefined
       return event
     }
@@ -426,7 +428,7 @@ export const runBackfill = (
         }
         stats.records += 1
         stats.doneOffset = entry.end
-        stats.line = entry.line
+        stats.line = entry.last
       }
       for (const rejection of unmatched) {
         // Togai named an event the batch did not hold: written as it said, with the lines of its batch.
@@ -468,7 +470,7 @@ export const runBackfill = (
     // Bad lines after the last event: nothing is waiting for Togai now.
     for (const entry of badSince ?? []) {
       writeBad(entry)
-      stats.line = entry.line
+      stats.line = entry.last
     }
     badSince = undefined
     stats.doneOffset = info.size
