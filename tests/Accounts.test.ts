@@ -14,6 +14,7 @@ import * as Stream from "effect/Stream"
 import * as Chunk from "effect/Chunk"
 import { Accounts, type Togai, type TogaiError } from "../mod.ts"
 import { json, startServer } from "./support/server.ts"
+import { checkStatusTags } from "./support/statuses.ts"
 import { failure, run, success, token } from "./support/run.ts"
 import { Simulator } from "../src/testing/mod.ts"
 
@@ -208,22 +209,8 @@ const statuses = [
   [418, "UnexpectedStatus"],
 ] as const
 
-Deno.test("every documented error status of every operation maps to its tag", async (t) => {
-  for (const [name, call] of Object.entries(operations)) {
-    await t.step(name, async () => {
-      for (const [status, tag] of statuses) {
-        await using server = startServer(() => json(status, { message: `reason for ${status}` }))
-        const error = failure(await run(call(), server.url))
-        assert.equal(error._tag, tag, `${name} ${status}`)
-        assert.ok("status" in error && error.status === status)
-        assert.ok("serverMessage" in error && error.serverMessage === `reason for ${status}`)
-        assert.equal(error.operation, name)
-        assert.match(error.message, new RegExp(`${status}.*${name}.*reason for ${status}`))
-        assert.equal(server.requests.length, 1, "one request, no retry when retries are off")
-      }
-    })
-  }
-})
+Deno.test("every documented error status of every operation maps to its tag", (t) =>
+  checkStatusTags(t, operations, statuses))
 
 Deno.test("a 429 carries Retry-After, in seconds or as an HTTP date", async () => {
   {

@@ -17,6 +17,7 @@ import type { TaggedStatus } from "../src/internal/endpoint.ts"
 import * as endpoints from "../src/internal/endpoints.ts"
 import type { Event } from "../src/Schemas/Events.ts"
 import type { OperationError, PaginationError, TogaiError } from "../src/TogaiError.ts"
+import { checkStatusTags } from "./support/statuses.ts"
 import { failure, run, success, token } from "./support/run.ts"
 import { json, startDroppingServer, startServer } from "./support/server.ts"
 
@@ -205,23 +206,15 @@ const expectedTags: Record<string, Readonly<Record<number, string>>> = {
   getSingleEvent: { 400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 429: "RateLimited" },
 }
 
-Deno.test("every documented error status of every operation maps to its tag, any other to UnexpectedStatus", async (t) => {
-  for (const [name, call] of Object.entries(operations)) {
-    await t.step(name, async () => {
-      for (const status of [400, 401, 403, 404, 422, 429, 500, 503]) {
-        const tag = expectedTags[name][status] ?? "UnexpectedStatus"
-        await using server = startServer(() => json(status, { message: `reason for ${status}` }))
-        const error = failure(await run(call(), server.url))
-        assert.equal(error._tag, tag, `${name} ${status}`)
-        assert.ok("status" in error && error.status === status)
-        assert.ok("serverMessage" in error && error.serverMessage === `reason for ${status}`)
-        assert.equal(error.operation, name)
-        assert.match(error.message, new RegExp(`${status}.*${name}.*reason for ${status}`))
-        assert.equal(server.requests.length, 1, "one request, no retry when retries are off")
-      }
-    })
-  }
-})
+Deno.test("every documented error status of every operation maps to its tag, any other to UnexpectedStatus", (t) =>
+  checkStatusTags(
+    t,
+    operations,
+    (name) =>
+      [400, 401, 403, 404, 422, 429, 500, 503].map((status) =>
+        [status, expectedTags[name][status] ?? "UnexpectedStatus"] as const
+      ),
+  ))
 
 Deno.test("a 422 on ingestion is UnprocessableEntity, and is not retried", async () => {
   await using server = startServer(() => json(422, { message: "payload above the supported limit" }))
